@@ -1,0 +1,103 @@
+"""OWL consistency check with owlready2 and HermiT.
+
+HermiT rejects ``xsd:date`` literals and owlready2 does not read Turtle, so the model and the data are handed
+over as N-Triples with dates turned into ``xsd:dateTime`` (midnight) and other non-OWL datatypes turned into
+plain strings. The meaning checked (classes, disjointness, domains and ranges) is unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .problems import Problem
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL_DATATYPES_KEPT = {
+    XSD + t
+    for t in ("string", "boolean", "integer", "decimal", "dateTime", "anyURI", "int", "nonNegativeInteger", "double")
+}
+RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class ReasonerResult:
+    consistent: bool
+    seconds: float
+    problems: list[Problem]
+
+
+def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, ox.NamedNode) and term.value == XSD + "date":
+        return ox.NamedNode(XSD + "dateTime")
+    if not isinstance(term, ox.Literal):
+        return term
+    datatype = term.datatype.value
+    if datatype == XSD + "date":
+        return ox.Literal(term.value[:10] + "T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
+    if datatype in OWL_DATATYPES_KEPT or datatype == RDF_LANG:
+        return term
+    return ox.Literal(term.value)
+
+
+def owl_ntriples(store: ox.Store) -> bytes:
+    triples = set()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        triples.add(ox.Triple(_owl_safe(quad.subject), quad.predicate, _owl_safe(quad.object)))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def check_consistency(store: ox.Store) -> ReasonerResult:
+    """Run HermiT over the model and all instance data; a problem is returned when it is inconsistent."""
+    import time
+
+    import owlready2
+
+    start = time.perf_counter()
+    data = owl_ntriples(store)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "kb.nt")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        world = owlready2.World()
+        onto = world.get_ontology("file://" + path).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            seconds = time.perf_counter() - start
+            return ReasonerResult(False, seconds, [_explain(store)])
+        finally:
+            world.close()
+    return ReasonerResult(True, time.perf_counter() - start, [])
+
+
+def _explain(store: ox.Store) -> Problem:
+    """HermiT gives no explanation; find entities typed (directly or via domain/range) in disjoint classes."""
+    query = """
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    SELECT DISTINCT ?x ?a ?b WHERE {
+      { ?x rdf:type/rdfs:subClassOf* ?a } UNION { ?x ?p ?v . ?p rdfs:domain/rdfs:subClassOf* ?a }
+        UNION { ?v ?p ?x . ?p rdfs:range/rdfs:subClassOf* ?a }
+      { ?x rdf:type/rdfs:subClassOf* ?b } UNION { ?x ?q ?w . ?q rdfs:domain/rdfs:subClassOf* ?b }
+        UNION { ?w ?q ?x . ?q rdfs:range/rdfs:subClassOf* ?b }
+      { ?a owl:disjointWith ?b } UNION { ?d a owl:AllDisjointClasses ; owl:members ?m .
+        ?m rdf:rest*/rdf:first ?a . ?m rdf:rest*/rdf:first ?b . FILTER (?a != ?b) }
+      FILTER (isIRI(?x))
+    } LIMIT 5
+    """
+    clashes = [
+        f"<{r['x'].value}> is both {r['a'].value.rsplit('#', 1)[-1]} and {r['b'].value.rsplit('#', 1)[-1]}"
+        for r in store.query(query, use_default_graph_as_union=True)
+    ]
+    detail = "; ".join(clashes) if clashes else "no disjointness clash found by the explainer"
+    return Problem(
+        rule="owl-consistency",
+        message=f"HermiT finds the ontology and data inconsistent: {detail}",
+        hint="an entity is typed, directly or through a property's domain or range, with two disjoint classes",
+    )

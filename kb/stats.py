@@ -1,0 +1,74 @@
+"""Counts that tell a curator what the knowledge base holds and how well it is sourced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .paths import queries_dir
+from .querydoc import QueryDoc
+from .store import Store
+
+
+def _query(name: str) -> str:
+    return QueryDoc.load(queries_dir() / f"{name}.rq").text
+
+
+def _int(value: str | None) -> int:
+    return int(float(value)) if value else 0
+
+
+@dataclass
+class Stats:
+    triples: int
+    assertions: int
+    with_locator: int
+    unconfirmed_assertions: int
+    secondary_assertions: int
+    classes: list[dict[str, object]] = field(default_factory=list)
+    sources: list[dict[str, object]] = field(default_factory=list)
+    unconfirmed: list[dict[str, str | None]] = field(default_factory=list)
+
+    @property
+    def locator_share(self) -> float:
+        return self.with_locator / self.assertions if self.assertions else 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "triples": self.triples,
+            "assertions": self.assertions,
+            "assertions_with_locator": self.with_locator,
+            "locator_share": round(self.locator_share, 4),
+            "unconfirmed_assertions": self.unconfirmed_assertions,
+            "secondary_assertions": self.secondary_assertions,
+            "classes": self.classes,
+            "sources": self.sources,
+            "unconfirmed": self.unconfirmed,
+        }
+
+
+def compute(store: Store) -> Stats:
+    totals = store.select(_query("stats-totals")).records()[0]
+    classes = [
+        {"class": r["class"], "label": r["label"], "count": _int(r["count"])}
+        for r in store.select(_query("stats-classes")).records()
+    ]
+    sources = [
+        {
+            "source": r["source"],
+            "title": r["title"],
+            "assertions": _int(r["assertions"]),
+            "triples": _int(r["triples"]),
+            "unconfirmed": _int(r["unconfirmed"]),
+        }
+        for r in store.select(_query("stats-sources")).records()
+    ]
+    return Stats(
+        triples=_int(totals["triples"]),
+        assertions=_int(totals["assertions"]),
+        with_locator=_int(totals["withLocator"]),
+        unconfirmed_assertions=_int(totals["unconfirmed"]),
+        secondary_assertions=_int(totals["secondary"]),
+        classes=classes,
+        sources=sources,
+        unconfirmed=store.select(_query("stats-unconfirmed")).records(),
+    )
