@@ -27,7 +27,7 @@ class AK(DefinedNamespace):
 
     _fail = True
     _NS = Namespace(BASE + "ontology#")
-    _extras = [
+    _extras = [  # noqa: RUF012 (rdflib DefinedNamespace API)
         "bt-alcohol-and-drug-partnership",
         "bt-chief-officers-group",
         "bt-chief-social-work-officer",

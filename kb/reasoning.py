@@ -18,7 +18,17 @@ from .problems import Problem
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL_DATATYPES_KEPT = {
     XSD + t
-    for t in ("string", "boolean", "integer", "decimal", "dateTime", "anyURI", "int", "nonNegativeInteger", "double")
+    for t in (
+        "string",
+        "boolean",
+        "integer",
+        "decimal",
+        "dateTime",
+        "anyURI",
+        "int",
+        "nonNegativeInteger",
+        "double",
+    )
 }
 RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 

@@ -101,7 +101,9 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
     else:
         parsed = _parse(record, ox.RdfFormat.TURTLE, root, problems)
         if parsed is not None:
-            typed = any(q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed)
+            typed = any(
+                q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed
+            )
             if not typed:
                 problems.append(
                     Problem(
@@ -185,7 +187,7 @@ def _check_trig(
                     file=where,
                     graph=graph,
                     hint="add to the default graph: ev:x a ak:Assertion ; prov:wasDerivedFrom src:<folder> ; "
-                    "ak:locator \"…\" ; ak:confidence ak:Confirmed .",
+                    'ak:locator "…" ; ak:confidence ak:Confirmed .',
                 )
             )
         if graph in result.graphs:

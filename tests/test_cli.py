@@ -25,7 +25,9 @@ def test_build_then_sparql_json_prints_sparql_results(runner: CliRunner, make_ho
     result = runner.invoke(main, args(home, "build", "-q"))
     assert result.exit_code == 0, result.output
     assert "built" in result.output
-    result = runner.invoke(main, args(home, "sparql", "SELECT ?plan WHERE { ?plan a ak:Plan }", "--format", "json"))
+    result = runner.invoke(
+        main, args(home, "sparql", "SELECT ?plan WHERE { ?plan a ak:Plan }", "--format", "json")
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["head"]["vars"] == ["plan"]
@@ -46,18 +48,29 @@ def test_sparql_ask_and_construct(runner: CliRunner, built_home: Home) -> None:
     result = runner.invoke(main, args(built_home, "sparql", "ASK { ?s a ak:Source }", "--format", "json"))
     assert json.loads(result.output)["boolean"] is True
     result = runner.invoke(
-        main, args(built_home, "sparql", "CONSTRUCT { ?s a ak:Source } WHERE { ?s a ak:Source }", "--format", "turtle")
+        main,
+        args(
+            built_home,
+            "sparql",
+            "CONSTRUCT { ?s a ak:Source } WHERE { ?s a ak:Source }",
+            "--format",
+            "turtle",
+        ),
     )
     assert result.exit_code == 0 and "ak:Source" in result.output
 
 
 def test_malformed_sparql_exits_2_with_the_parsers_message(runner: CliRunner, built_home: Home) -> None:
-    result = runner.invoke(main, args(built_home, "sparql", "SELEC ?x WHERE { ?x ?y ?z }", "--format", "json"))
+    result = runner.invoke(
+        main, args(built_home, "sparql", "SELEC ?x WHERE { ?x ?y ?z }", "--format", "json")
+    )
     assert result.exit_code == 2
     assert "error" in result.output and "1:" in result.output
 
 
-def test_stats_reports_classes_sources_locator_share_and_unconfirmed(runner: CliRunner, built_home: Home) -> None:
+def test_stats_reports_classes_sources_locator_share_and_unconfirmed(
+    runner: CliRunner, built_home: Home
+) -> None:
     result = runner.invoke(main, args(built_home, "stats", "--format", "json"))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -85,7 +98,7 @@ def test_validate_clean_home_exits_0(runner: CliRunner, make_home: MakeHome) -> 
 
 
 def test_build_failure_exits_1_and_says_dist_is_unchanged(runner: CliRunner, make_home: MakeHome) -> None:
-    home = make_home({"broken": {"data.trig": "@prefix ex: <http://ex/> .\nex:g { ex:a ex:b \"open }\n"}})
+    home = make_home({"broken": {"data.trig": '@prefix ex: <http://ex/> .\nex:g { ex:a ex:b "open }\n'}})
     result = runner.invoke(main, args(home, "build"))
     assert result.exit_code == 1
     assert "sources/broken/data.trig:2" in result.output

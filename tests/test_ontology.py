@@ -49,7 +49,9 @@ def test_every_class_and_property_has_label_definition_and_source_or_rationale(r
                 continue
             has_label = graph.value(term, RDFS.label) is not None
             has_def = graph.value(term, SKOS.definition) is not None
-            has_why = graph.value(term, DCTERMS.source) is not None or graph.value(term, AK.rationale) is not None
+            has_why = (
+                graph.value(term, DCTERMS.source) is not None or graph.value(term, AK.rationale) is not None
+            )
             if not (has_label and has_def and has_why):
                 missing.append(str(term))
     assert missing == []
@@ -69,7 +71,9 @@ def test_every_reused_external_term_is_documented_too(repo_home: Home) -> None:
 def test_typed_namespace_lists_exactly_the_ontology_terms(repo_home: Home) -> None:
     graph = ontology_graph(repo_home)
     in_ontology = {
-        str(s)[len(str(AK._NS)) :] for s in graph.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(str(AK._NS))
+        str(s)[len(str(AK._NS)) :]
+        for s in graph.subjects()
+        if isinstance(s, rdflib.URIRef) and str(s).startswith(str(AK._NS))
     }
     in_namespace = set(AK.__annotations__) | set(AK._extras)
     assert in_ontology == in_namespace
