@@ -40,9 +40,21 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", envvar="ALIGNKB_HOME", type=click.Path(file_okay=False), help="Folder holding ontology/ and sources/.")
-@click.option("--dist", envvar="ALIGNKB_DIST", type=click.Path(file_okay=False), help="Build output folder (default HOME/dist).")
-@click.option("--endpoint", envvar="ALIGNKB_ENDPOINT", help="Query a remote SPARQL 1.1 endpoint instead of dist/.")
+@click.option(
+    "--home",
+    envvar="ALIGNKB_HOME",
+    type=click.Path(file_okay=False),
+    help="Folder holding ontology/ and sources/.",
+)
+@click.option(
+    "--dist",
+    envvar="ALIGNKB_DIST",
+    type=click.Path(file_okay=False),
+    help="Build output folder (default HOME/dist).",
+)
+@click.option(
+    "--endpoint", envvar="ALIGNKB_ENDPOINT", help="Query a remote SPARQL 1.1 endpoint instead of dist/."
+)
 @click.version_option(package_name="alignkb")
 @click.pass_context
 def main(ctx: click.Context, home: str | None, dist: str | None, endpoint: str | None) -> None:
@@ -90,8 +102,12 @@ def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str) ->
     checked = check(home, reason=not no_reason)
     problems = checked.problems
     if paths:
-        wanted = [str(Path(p).resolve().relative_to(home.root)) if Path(p).resolve().is_relative_to(home.root)
-                  else Path(p).name for p in paths]
+        wanted = [
+            str(Path(p).resolve().relative_to(home.root))
+            if Path(p).resolve().is_relative_to(home.root)
+            else Path(p).name
+            for p in paths
+        ]
         problems = [p for p in problems if p.file and any(p.file.startswith(w) for w in wanted)]
     if fmt == "json":
         click.echo(json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, indent=2))
@@ -106,8 +122,13 @@ def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str) ->
 
 @main.command()
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml", "table", "turtle", "jsonld"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "tsv", "xml", "table", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+)
 @pass_ctx
 def sparql(obj: Context, query: str, fmt: str) -> None:
     """Run any SPARQL query (text, or @file.rq) on the built knowledge base.
@@ -141,18 +162,24 @@ def stats(obj: Context, fmt: str) -> None:
         return
     click.echo(f"{result.triples:,} asserted triples in {result.assertions:,} assertion graphs")
     click.echo(f"assertions with a locator: {result.with_locator:,} ({result.locator_share:.1%})")
-    click.echo(f"secondary-source assertions: {result.secondary_assertions:,}; "
-               f"unconfirmed: {result.unconfirmed_assertions:,}")
+    click.echo(
+        f"secondary-source assertions: {result.secondary_assertions:,}; "
+        f"unconfirmed: {result.unconfirmed_assertions:,}"
+    )
     click.echo("\nentities per class:")
     for row in result.classes:
         click.echo(f"  {row['count']:>6}  {row['label'] or row['class']}")
     click.echo("\nper source (assertions / triples / unconfirmed):")
     for row in result.sources:
-        click.echo(f"  {row['assertions']:>5} {row['triples']:>6} {row['unconfirmed']:>4}  {row['title'] or row['source']}")
+        click.echo(
+            f"  {row['assertions']:>5} {row['triples']:>6} {row['unconfirmed']:>4}  {row['title'] or row['source']}"
+        )
     if result.unconfirmed:
         click.echo("\nunconfirmed facts:")
         for fact in result.unconfirmed:
-            click.echo(f"  {fact['subject']} {fact['predicate']} {fact['object']}  [{fact['source']}, {fact['locator']}]")
+            click.echo(
+                f"  {fact['subject']} {fact['predicate']} {fact['object']}  [{fact['source']}, {fact['locator']}]"
+            )
 
 
 @main.command()
@@ -171,7 +198,9 @@ def serve(obj: Context, port: int, host: str) -> None:
         except BuildFailed as failed:
             click.echo(str(failed), err=True)
             sys.exit(1)
-    app = create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint})
+    app = create_app(
+        {"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint}
+    )
     from waitress import serve as waitress_serve
 
     click.echo(f"serving alignkb on http://{host}:{port}/", err=True)
@@ -183,3 +212,13 @@ def _store_for(obj: Context) -> Store:
 
 
 __all__ = ["OxigraphStore", "main"]
+
+
+def _register_curation_commands() -> None:
+    from .curation import new_source_command, release_command
+
+    main.add_command(new_source_command)
+    main.add_command(release_command)
+
+
+_register_curation_commands()

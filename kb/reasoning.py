@@ -105,9 +105,23 @@ def _explain(store: ox.Store) -> Problem:
         f"<{r['x'].value}> is both {r['a'].value.rsplit('#', 1)[-1]} and {r['b'].value.rsplit('#', 1)[-1]}"
         for r in store.query(query, use_default_graph_as_union=True)
     ]
-    detail = "; ".join(clashes) if clashes else "no disjointness clash found by the explainer"
+    datatype_query = """
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    SELECT DISTINCT ?x ?p ?v ?range WHERE {
+      ?p rdfs:range ?range . ?x ?p ?v .
+      FILTER (isLiteral(?v) && STRSTARTS(STR(?range), STR(xsd:)) && DATATYPE(?v) != ?range)
+      FILTER (!(?range = xsd:decimal && DATATYPE(?v) = xsd:integer))
+    } LIMIT 5
+    """
+    clashes += [
+        f"<{r['x'].value}> has {r['p'].value.rsplit('#', 1)[-1]} {r['v']}, outside its range {r['range'].value}"
+        for r in store.query(datatype_query, use_default_graph_as_union=True)
+    ]
+    detail = "; ".join(clashes) if clashes else "no disjointness or datatype clash found by the explainer"
     return Problem(
         rule="owl-consistency",
         message=f"HermiT finds the ontology and data inconsistent: {detail}",
-        hint="an entity is typed, directly or through a property's domain or range, with two disjoint classes",
+        hint="an entity is typed, directly or through a property's domain or range, with two disjoint classes, "
+        "or a value does not fit its property's datatype",
     )

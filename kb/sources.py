@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .namespace import AK, EVIDENCE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SOURCES_GRAPH, SRC
 from .paths import Home
 from .problems import Problem
+from .templates import read_template, template_kind
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -101,9 +102,7 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
     else:
         parsed = _parse(record, ox.RdfFormat.TURTLE, root, problems)
         if parsed is not None:
-            typed = any(
-                q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed
-            )
+            typed = any(q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed)
             if not typed:
                 problems.append(
                     Problem(
@@ -122,6 +121,31 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
         if parsed is None:
             continue
         _check_trig(trig, parsed, source_iri, evidence_base, root, problems, result)
+    for table in sorted(folder.glob("*.csv")):
+        if template_kind(table) is None:
+            problems.append(
+                Problem(
+                    rule="template-name",
+                    message=f"{table.name} is not a known template (name it <name>.<kind>.csv)",
+                    file=relative(table, root),
+                    hint="kinds: indicators, outcomes, delegation, requirements, plans",
+                )
+            )
+            continue
+        result.files.append(table)
+        quads, graphs = read_template(table, source_id, relative(table, root), problems)
+        result.quads.extend(quads)
+        for graph, where in graphs.items():
+            if graph in result.graphs:
+                problems.append(
+                    Problem(
+                        rule="graph-name",
+                        message=f"graph <{graph}> is also defined in {result.graphs[graph]}",
+                        file=where,
+                        graph=graph,
+                    )
+                )
+            result.graphs[graph] = where
     return result
 
 
@@ -140,20 +164,24 @@ def _check_trig(
     if any(isinstance(q.graph_name, ox.BlankNode) for q in quads):
         problems.append(Problem(rule="graph-name", message="a named graph has a blank-node name", file=where))
     described: dict[str, set[ox.NamedNode]] = {}
+    stray: set[str] = set()
     for q in quads:
         if not isinstance(q.graph_name, ox.DefaultGraph):
             continue
         subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
         if subject not in named:
-            problems.append(
-                Problem(
-                    rule="default-graph",
-                    message="the default graph may only describe this file's named graphs; "
-                    f"found a statement about {q.subject}",
-                    file=where,
-                    hint="put facts inside a named graph (one per evidence passage) and describe that graph",
-                )
-            )
+            key = str(q.subject)
+            if key not in stray:
+                stray.add(key)
+                if subject and subject.startswith(EVIDENCE):
+                    message = f"the default graph describes graph <{subject}>, but this file defines no such graph"
+                    hint = "check the spelling of the graph name in its description and in its { … } block"
+                else:
+                    message = (
+                        f"the default graph may only describe this file's named graphs; found statements about {key}"
+                    )
+                    hint = "put facts inside a named graph (one per evidence passage) and describe that graph"
+                problems.append(Problem(rule="default-graph", message=message, file=where, hint=hint))
             continue
         described.setdefault(subject, set()).add(q.predicate)
         if q.predicate == PROV_DERIVED and q.object != source_iri:

@@ -8,6 +8,7 @@ never formatted into the query text.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -45,6 +46,21 @@ def term_text(term: Term | None) -> str | None:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     return str(term)
+
+
+def with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """Bind variables by a VALUES block at the start of the WHERE group. Terms are serialized RDF terms
+    (escaped by pyoxigraph), never user text, so this is binding, not string formatting."""
+    if not bindings:
+        return query
+    names = list(bindings)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    match = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
+    if match is None:
+        match = re.search(r"\b(SELECT|ASK)\b[^{]*\{", query, flags=re.IGNORECASE)
+    if match is None:
+        raise QueryError("cannot bind parameters: no WHERE group found")
+    return query[: match.end()] + " " + block + " " + query[match.end() :]
 
 
 def prefix_header() -> str:
@@ -85,15 +101,22 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self.store)
 
-    def _run(self, query: str, bindings: Mapping[str, Term] | None, timeout: float | None = None):  # type: ignore[no-untyped-def]
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items() if v is not None}
+    def _run(self, query: str, bindings: Mapping[str, Term] | None):  # type: ignore[no-untyped-def]
+        bound = {k: v for k, v in (bindings or {}).items() if v is not None}
+        subs = {ox.Variable(k): v for k, v in bound.items()}
         try:
-            return self.store.query(
-                query, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES
-            )
+            try:
+                return self.store.query(
+                    query, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES
+                )
+            except RuntimeError as err:
+                # Oxigraph substitutes only projected variables; bind the others with a VALUES block of terms.
+                if "does not contains variable" not in str(err):
+                    raise
+                return self.store.query(with_values(query, bound), use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as err:
             raise QueryError(str(err)) from err
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(str(err)) from err
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Table:
@@ -161,13 +184,7 @@ class RemoteStore:
 
     @staticmethod
     def _bind(query: str, bindings: Mapping[str, Term] | None) -> str:
-        if not bindings:
-            return query
-        names = [k for k, v in bindings.items() if v is not None]
-        values = " ".join(str(bindings[k]) for k in names)
-        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
-        brace = query.index("{", query.upper().index("WHERE"))
-        return query[: brace + 1] + " " + block + " " + query[brace + 1 :]
+        return with_values(query, {k: v for k, v in (bindings or {}).items() if v is not None})
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Table:
         body = self._post(prefix_header() + self._bind(query, bindings), "application/sparql-results+json")

@@ -1,0 +1,80 @@
+"""What an analysis step sees when it runs: the store, resolved parameters, the date, labels and sources.
+
+Each named analysis is one ``kb/queries/cq-<name>.rq`` file; where SPARQL cannot do all of the work, a small
+Python step registered here with :func:`step` takes the query's rows further (time rules, scoring, graph paths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import pyoxigraph as ox
+
+from .labels import LabelIndex, compact, index
+from .provenance import Provenance
+from .store import Store, Table, Term
+from .timeline import Timeline, query_text
+
+Row = dict[str, Any]
+Step = Callable[["RunContext"], list[Row]]
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str) -> Callable[[Step], Step]:
+    """Register the Python step of the analysis ``name``."""
+
+    def register(fn: Step) -> Step:
+        STEPS[name] = fn
+        return fn
+
+    return register
+
+
+@dataclass
+class RunContext:
+    store: Store
+    name: str
+    query: str
+    params: dict[str, Any]
+    as_at: date
+    notes: list[str] = field(default_factory=list)
+
+    def select(self, bindings: Mapping[str, Term | None] | None = None) -> Table:
+        """Run this analysis's own query (``cq-<name>.rq``)."""
+        return self.store.select(self.query, {k: v for k, v in (bindings or {}).items() if v is not None})
+
+    def fetch(self, name: str, bindings: Mapping[str, Term | None] | None = None) -> Table:
+        """Run a helper query (``fetch-*.rq``)."""
+        return self.store.select(query_text(name), {k: v for k, v in (bindings or {}).items() if v is not None})
+
+    def node(self, param: str) -> ox.NamedNode | None:
+        value = self.params.get(param)
+        return ox.NamedNode(value) if value else None
+
+    @cached_property
+    def labels(self) -> LabelIndex:
+        return index(self.store)
+
+    def label(self, iri: str | None) -> str:
+        if not iri:
+            return ""
+        return self.labels.display(iri)
+
+    def labelled(self, iris: Iterable[str]) -> list[str]:
+        return [self.label(i) for i in sorted(set(iris), key=lambda i: self.label(i).lower())]
+
+    def name_of(self, iri: str) -> str:
+        """'Label (kb:slug)' for explanations."""
+        return f"{self.label(iri)} ({compact(iri)})"
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(self.store)
+
+    @cached_property
+    def provenance(self) -> Provenance:
+        return Provenance(self.store)
