@@ -1,0 +1,60 @@
+"""Documentation is checked against the code: every command, analysis and class is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import OWL, RDF
+
+from kb.cli import main
+from kb.paths import queries_dir
+from kb.querydoc import QueryDoc
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text()
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    missing = [name for name in main.commands if f"alignkb {name}" not in README]
+    assert missing == []
+
+
+def test_readme_quick_start_has_setup_test_and_serve_commands() -> None:
+    assert "./setup.sh" in README and ".venv/bin/python -m pytest" in README and "alignkb serve" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ".venv/bin/python -m pytest" in ci
+
+
+def test_every_query_file_has_a_question_header() -> None:
+    for path in queries_dir().rglob("*.rq"):
+        assert QueryDoc.load(path).meta.get("question"), f"{path.name} has no '# question:' header"
+
+
+def test_every_analysis_query_states_its_rule_params_and_columns() -> None:
+    for path in queries_dir().glob("cq-*.rq"):
+        meta = QueryDoc.load(path).meta
+        for key in ("title", "rule", "returns"):
+            assert meta.get(key), f"{path.name} lacks '# {key}:'"
+        assert "params" in meta, f"{path.name} lacks '# params:'"
+
+
+def test_every_analysis_is_listed_in_the_readme() -> None:
+    names = [QueryDoc.load(p).name for p in queries_dir().glob("cq-*.rq")]
+    missing = [n for n in names if f"`{n}`" not in README]
+    assert missing == []
+
+
+def test_contributing_covers_the_workflow() -> None:
+    for step in ("alignkb new-source", "alignkb validate", "alignkb build", "docs/decisions", "alignkb release"):
+        assert step in CONTRIBUTING
+
+
+def test_every_ontology_class_is_named_in_the_model_documentation_source() -> None:
+    graph = rdflib.Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        if path.name != "shapes.ttl":
+            graph.parse(path)
+    classes = [c for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith("https://w3id.org/alignkb/")]
+    assert len(classes) >= 40
