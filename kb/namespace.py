@@ -168,6 +168,7 @@ class AK(DefinedNamespace):
     delegationStatus: URIRef
     dueMonthsAfterPeriod: URIRef
     dueRule: URIRef
+    enactedAs: URIRef
     enactedOn: URIRef
     example: URIRef
     firstPeriodStart: URIRef
@@ -188,6 +189,7 @@ class AK(DefinedNamespace):
     madeUnder: URIRef
     measureDefinition: URIRef
     measures: URIRef
+    memberOf: URIRef
     mustAddress: URIRef
     mustHaveRegardTo: URIRef
     order: URIRef
@@ -210,6 +212,7 @@ class AK(DefinedNamespace):
     reportsOn: URIRef
     seedFile: URIRef
     serviceCategory: URIRef
+    setOutIn: URIRef
     shortTitle: URIRef
     status: URIRef
     statusAsAt: URIRef
