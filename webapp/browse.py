@@ -1,0 +1,137 @@
+"""Browse blueprint: home, search, browse by type, and the pages of entities, sources and evidence graphs.
+
+Every knowledge-base IRI resolves here: ``/id/<slug>``, ``/source/<id>`` and ``/evidence/<source>/<id>`` serve
+HTML, the page's JSON twin, Turtle or JSON-LD at the same URI (suffix, ``?format=`` or Accept header).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from kb.namespace import EVIDENCE, KB, SRC
+from kb.paths import queries_dir
+from kb.querydoc import QueryDoc
+
+from . import catalogue, finder
+from .entity import describe, describe_evidence, describe_source, public
+from .kbase import get_store, select
+from .negotiate import json_response, page, requested_format
+from .rdf import MEDIA_TYPES
+from .terms import curie, expand, local_href, show
+
+bp = Blueprint("browse", __name__)
+RDF_FORMATS = ("html", "json", "ttl", "jsonld")
+
+
+def _int(value: str | None) -> int:
+    return int(float(value)) if value else 0
+
+
+@bp.get("/")
+def home() -> Response:
+    totals = get_store().select(QueryDoc.load(queries_dir() / "stats-totals.rq").text).records()[0]
+    classes = [
+        {"class": r["class"], "curie": curie(r["class"] or ""), "label": r["label"] or curie(r["class"] or ""),
+         "count": _int(r["count"])}
+        for r in select("class-counts").records()
+        if (r["class"] or "").startswith("https://w3id.org/alignkb/ontology#")
+    ]
+    data = {
+        "title": "alignkb: how Scotland's children's and health & social care policy fits together",
+        "totals": {k: _int(v) for k, v in totals.items()},
+        "classes": classes,
+        "analyses": catalogue.summaries(),
+    }
+    return page("home.html", data)
+
+
+@bp.get("/search")
+def search() -> Response:
+    text = request.args.get("q", "").strip()
+    type_text = request.args.get("type", "").strip()
+    type_iri = expand(type_text) if type_text else None
+    results = finder.search(text, type_iri) if text else []
+    data = {"title": f"Search: {text}" if text else "Search", "q": text, "type": type_text, "results": results}
+    if text and not results:
+        data["suggestions"] = finder.suggest(text)
+    return page("search.html", data)
+
+
+@bp.get("/types")
+def types() -> Response:
+    classes = [
+        {"class": r["class"], "curie": curie(r["class"] or ""), "label": r["label"] or curie(r["class"] or ""),
+         "count": _int(r["count"])}
+        for r in select("class-counts").records()
+    ]
+    return page("types.html", {"title": "Browse by type", "classes": classes})
+
+
+@bp.get("/types/<name>")
+def type_members(name: str) -> Response:
+    iri = expand(name) or expand("ak:" + name)
+    rows = select("type-members", type=ox.NamedNode(iri)).records() if iri else []
+    if not rows:
+        return not_found(name, "type")
+    members = [{"iri": r["entity"], "href": local_href(r["entity"] or "") or r["entity"],
+                "label": r["label"] or show(ox.NamedNode(r["entity"] or "")).label, "definition": r["definition"]}
+               for r in rows]
+    label = show(ox.NamedNode(iri)).label if iri else name
+    type_rows = select("class-counts").records()
+    label = next((r["label"] for r in type_rows if r["class"] == iri and r["label"]), label)
+    data = {"title": f"Type: {label}", "type": {"iri": iri, "curie": curie(iri or ""), "label": label,
+                                                  "href": local_href(iri or "")}, "members": members}
+    return page("type.html", data)
+
+
+def _resource(iri: str, describer: Callable[[str], dict[str, Any] | None], template: str, kind: str) -> Response:
+    fmt = requested_format(RDF_FORMATS)
+    data = describer(iri)
+    if data is None:
+        return not_found(iri.rstrip("/").rsplit("/", 1)[-1], kind)
+    if fmt in MEDIA_TYPES:
+        response = Response(data["_triples"].serialize(fmt), mimetype=MEDIA_TYPES[fmt])
+        response.headers["Vary"] = "Accept"
+        return response
+    data = public(data)
+    return page(template, {"title": data["label"], **data}, alternates=_alternates(request.path))
+
+
+def _alternates(path: str) -> list[dict[str, str]]:
+    return [{"href": f"{path}.{ext}", "type": media, "label": label} for ext, media, label in
+            (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
+             ("json", "application/json", "JSON"))]
+
+
+@bp.get("/id/<slug>")
+def entity(slug: str) -> Response:
+    return _resource(str(KB) + slug, describe, "entity.html", "entity")
+
+
+@bp.get("/source/<source_id>")
+def source(source_id: str) -> Response:
+    return _resource(str(SRC) + source_id, describe_source, "source.html", "source")
+
+
+@bp.get("/evidence/<source_id>/<local>")
+def evidence(source_id: str, local: str) -> Response:
+    return _resource(f"{EVIDENCE}{source_id}/{local}", describe_evidence, "evidence.html", "evidence graph")
+
+
+@bp.get("/sources")
+def sources() -> Response:
+    rows = [{"iri": r["source"], "href": local_href(r["source"] or ""), "title": r["title"] or r["source"],
+             "assertions": _int(r["assertions"])} for r in select("sources-list").records()]
+    return page("sources.html", {"title": "Sources", "sources": rows})
+
+
+def not_found(name: str, kind: str) -> Response:
+    data = {"title": "Page not found", "kind": kind, "name": name, "suggestions": finder.suggest(name)}
+    if requested_format(RDF_FORMATS) in ("json", "ttl", "jsonld"):
+        return json_response({"error": f"no {kind} called {name!r}", **data}, 404)
+    return page("not_found.html", data, status=404)
+

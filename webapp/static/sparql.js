@@ -1,0 +1,36 @@
+// The YASGUI editor, pre-loaded with the project's prefixes and example queries. Without it the plain form works.
+(function () {
+  "use strict";
+  var holder = document.getElementById("yasgui");
+  var configNode = document.getElementById("sparql-config");
+  if (!holder || !configNode || typeof window.Yasgui === "undefined") { return; }
+  var config = JSON.parse(configNode.textContent);
+  var form = document.getElementById("sparql-form");
+  var endpoint = new URL(config.endpoint, window.location.href).href;
+
+  // Declare the prefixes a query uses, so the editor can check and complete it (the endpoint declares them too).
+  function withPrefixes(text) {
+    var header = "";
+    Object.keys(config.prefixes).forEach(function (prefix) {
+      var declared = new RegExp("PREFIX\\s+" + prefix + ":", "i").test(text);
+      if (!declared && new RegExp("(^|[\\s(/^|])" + prefix + ":").test(text)) {
+        header += "PREFIX " + prefix + ": <" + config.prefixes[prefix] + ">\n";
+      }
+    });
+    return header + text;
+  }
+
+  holder.hidden = false;
+  var yasgui = new window.Yasgui(holder, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    persistenceId: null
+  });
+  var first = yasgui.getTab();
+  first.setQuery(withPrefixes(document.getElementById("query").value));
+  config.examples.forEach(function (example) {
+    yasgui.addTab(false, { name: example.title, yasqe: { value: withPrefixes(example.text) } });
+  });
+  if (form) { form.hidden = true; }
+  window.alignkbYasgui = yasgui;
+})();
