@@ -211,14 +211,116 @@ def _store_for(obj: Context) -> Store:
     return obj.store()
 
 
+class AnalysisGroup(click.Group):
+    """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/cq-*.rq."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .analyses import analyses
+
+        return list(analyses())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from .analyses import analyses
+
+        analysis = analyses().get(cmd_name)
+        return _analysis_command(analysis) if analysis else None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        import difflib
+
+        from .analyses import analyses
+
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in analyses():
+            near = difflib.get_close_matches(name, list(analyses()), n=3, cutoff=0.4)
+            hint = f" Did you mean: {', '.join(near)}?" if near else f" Analyses: {', '.join(analyses())}."
+            raise click.UsageError(f"no analysis called '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+def _analysis_command(analysis):  # type: ignore[no-untyped-def]
+    def callback(**kwargs: str | None) -> None:
+        from .analyses import ParameterError, UnknownAnalysis, run
+        from .report import render
+
+        ctx = click.get_current_context()
+        obj = ctx.find_object(Context)
+        assert obj is not None
+        fmt = kwargs.pop("fmt") or "table"
+        as_at = kwargs.pop("as_at")
+        params = {p.name: kwargs.get(p.name.replace("-", "_")) for p in analysis.params}
+        params = {k: v for k, v in params.items() if v is not None}
+        if as_at:
+            params["as-at"] = as_at
+        store = obj.store()
+        try:
+            result = run(store, analysis.name, params)
+        except (ParameterError, UnknownAnalysis) as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except QueryError as err:
+            click.echo(f"error: the query failed: {err}", err=True)
+            sys.exit(2)
+        click.echo(render(result, fmt))
+
+    options = [
+        click.Option([f"--{p.name}", p.name.replace("-", "_")],
+                     help=p.description + (" (optional)" if p.optional else " (required)")
+                     + (f" One of: {', '.join(p.choices)}." if p.choices else ""))
+        for p in analysis.params
+    ]
+    options.append(click.Option(["--as-at", "as_at"], help="Answer as at this date (YYYY-MM-DD; default today)."))
+    options.append(click.Option(["--format", "fmt"], type=click.Choice(["table", "json", "csv"]), default="table",
+                                show_default=True))
+    help_text = f"{analysis.question}\n\nRule: {analysis.rule}\n\nColumns: {', '.join(analysis.columns)}"
+    return click.Command(analysis.name, callback=callback, params=options, help=help_text,
+                         short_help=analysis.question)
+
+
+@main.group(cls=AnalysisGroup)
+def query() -> None:
+    """Run a named analysis: alignkb query NAME --PARAM VALUE … [--as-at DATE] [--format table|json|csv].
+
+    Parameters take names as people write them ("Inverclyde", "health visiting", "CYP Act 2014 s.8") or IRIs;
+    an unknown or ambiguous name exits with code 2 and lists the nearest matches."""
+
+
+@main.command()
+@click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
+@click.option("--repeat", default=5, show_default=True, type=int, help="Runs per analysis (the median is reported).")
+@click.option("--rdflib-timeout", default=10.0, show_default=True, type=float,
+              help="Seconds allowed to rdflib's engine per query (0 skips rdflib).")
+@click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
+@click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_ctx
+def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool,
+          fmt: str) -> None:
+    """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
+    own engine on the same queries). With --real, time the analyses on the built knowledge base."""
+    from .bench import bench_real, format_table, run_bench
+
+    if real:
+        store = obj.store()
+        if not isinstance(store, OxigraphStore):
+            raise click.ClickException("--real needs the embedded store (no --endpoint)")
+        report = bench_real(store, repeat)
+        click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
+        return
+    report = run_bench(triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check,
+                       progress=_progress(fmt == "json"))
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
+
+
 __all__ = ["OxigraphStore", "main"]
 
 
 def _register_curation_commands() -> None:
-    from .curation import new_source_command, release_command
+    from .curation import docs_command, new_source_command, release_command
 
     main.add_command(new_source_command)
     main.add_command(release_command)
+    main.add_command(docs_command)
 
 
 _register_curation_commands()

@@ -134,3 +134,26 @@ def test_release_writes_immutable_artefacts_and_a_diff(make_home: MakeHome) -> N
     assert "1.1.0" in (home.root / "CHANGES.md").read_text()
     csv_text = (second / "csv" / "Indicator.csv").read_text()
     assert "Example indicator two" in csv_text
+
+
+def test_docs_writes_static_ontology_documentation_with_the_diagram(runner: CliRunner, built_home, tmp_path) -> None:
+    out = tmp_path / "docs"
+    result = runner.invoke(
+        main, ["--home", str(built_home.root), "--dist", str(built_home.dist), "docs", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "index.html").read_text()
+    assert 'src="core-classes.svg"' in html and "Plan or report requirement".lower() in html.lower()
+    assert (out / "core-classes.svg").read_text().startswith("<svg")
+    assert "ak:Requirement" in (out / "ontology.ttl").read_text()
+
+
+def test_ontology_page_serves_the_core_class_diagram(built_home) -> None:
+    from webapp import create_app
+
+    app = create_app({"ALIGNKB_HOME": str(built_home.root), "ALIGNKB_DIST": str(built_home.dist), "TESTING": True})
+    client = app.test_client()
+    response = client.get("/ontology/diagram.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert b"legalBasis" in response.data
+    assert b'src="/ontology/diagram.svg"' in client.get("/ontology").data

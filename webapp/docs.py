@@ -98,6 +98,17 @@ def ontology() -> Response:
     return page("ontology.html", documentation())
 
 
+@bp.get("/ontology/diagram.svg")
+def diagram() -> Response:
+    """The core classes and the properties between them, drawn from the ontology files (kb.diagram)."""
+    from flask import current_app
+
+    from kb.diagram import ontology_graph, svg
+
+    home = current_app.extensions["alignkb_home"]
+    return Response(svg(ontology_graph(home)), mimetype="image/svg+xml")
+
+
 @bp.get("/about")
 def about() -> Response:
     data = {
