@@ -101,12 +101,13 @@ def docs_command(ctx: click.Context, out: str | None) -> None:
     written = []
     for name, path in pages.items():
         response = client.get(path)
+        body = response.get_data()
+        response.close()
         if response.status_code != 200:
             if name.startswith("vendor/"):
                 continue  # front-end packages not installed: the page still reads without the design system
             click.echo(f"error: {path} answered {response.status_code}", err=True)
             sys.exit(1)
-        body = response.get_data()
         if name == "index.html":
             text = body.decode().replace('href="/vendor/', 'href="vendor/').replace('href="/static/', 'href="static/')
             text = text.replace('src="/ontology/diagram.svg"', 'src="core-classes.svg"')
