@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from . import crosswalk, evidence, gaps, impact, obligations, overlap, changes  # noqa: F401  (register steps)
+from . import changes, crosswalk, evidence, gaps, impact, obligations, overlap  # noqa: F401  (register steps)
 from .context import STEPS, RunContext
 from .labels import ParameterError, normalise, resolve
 from .paths import queries_dir

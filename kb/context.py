@@ -73,6 +73,12 @@ class RunContext:
 
     @cached_property
     def timeline(self) -> Timeline:
+        """Requirement applicability (legal states of legal bases only; see :attr:`full_timeline`)."""
+        return Timeline(self.store, only_bases=True)
+
+    @cached_property
+    def full_timeline(self) -> Timeline:
+        """Every instrument and provision, for analyses that list them (landscape-at, changes)."""
         return Timeline(self.store)
 
     @cached_property

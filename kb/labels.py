@@ -8,6 +8,7 @@ name raises :class:`ParameterError` listing the nearest matches (difflib).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import unicodedata
@@ -134,10 +135,8 @@ def index(store: Store) -> LabelIndex:
     if cached is not None:
         return cached
     built = _build(store)
-    try:
+    with contextlib.suppress(TypeError):
         _INDEXES[store] = built
-    except TypeError:
-        pass
     return built
 
 

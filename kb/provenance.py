@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from .store import Store, term_text
 from .timeline import query_text
 
+AK = "https://w3id.org/alignkb/ontology#"
 PREDICATE_PREFIXES = {
     "https://w3id.org/alignkb/ontology#": "ak:",
     "http://www.w3.org/2004/02/skos/core#": "skos:",
@@ -40,14 +41,53 @@ class Provenance:
         self.store = store
         self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self._query = query_text("fetch-triple-sources")
+        self._records: dict[str, dict[str, Any] | None] = {}
+
+    def _fast(self, s: str, p: str, obj: ox.NamedNode | ox.Literal, statement: str) -> list[dict[str, Any]] | None:
+        """With an embedded Oxigraph store: the quads of the triple, joined to the provenance records."""
+        inner = getattr(self.store, "store", None)
+        if not isinstance(inner, ox.Store):
+            return None
+        out = []
+        for quad in inner.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), obj, None):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode):
+                continue
+            record = self._record(inner, graph)
+            if record is not None:
+                out.append({"statement": statement, **record, "graph": graph.value})
+        return out
+
+    def _record(self, inner: ox.Store, graph: ox.NamedNode) -> dict[str, Any] | None:
+        if graph.value not in self._records:
+            prov = ox.NamedNode("https://w3id.org/alignkb/graph/provenance")
+
+            def value(pred: str, where: ox.NamedNode | None = prov, subject: Any = graph) -> str | None:
+                for q in inner.quads_for_pattern(subject, ox.NamedNode(pred), None, where):
+                    return q.object.value
+                return None
+
+            source = value("http://www.w3.org/ns/prov#wasDerivedFrom")
+            self._records[graph.value] = None if source is None else {
+                "source": source,
+                "title": value("http://purl.org/dc/terms/title", None, ox.NamedNode(source)),
+                "locator": value(AK + "locator"),
+                "quote": value(AK + "quote"),
+                "confidence": (value(AK + "confidence") or "").rsplit("#", 1)[-1] or None,
+            }
+        return self._records[graph.value]
 
     def of(self, s: str, p: str, o: str | ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
         """Sources of the triple (s p o); ``o`` is an IRI string or an Oxigraph term (for literals)."""
         obj = _term(o)
         key = (s, p, str(obj))
         if key not in self._cache:
-            table = self.store.select(self._query, {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": obj})
             statement = f"{_short(s)} {_short(p)} {_short(obj.value) if isinstance(obj, ox.NamedNode) else obj}"
+            fast = self._fast(s, p, obj, statement)
+            if fast is not None:
+                self._cache[key] = fast
+                return fast
+            table = self.store.select(self._query, {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": obj})
             self._cache[key] = [
                 {
                     "statement": statement,

@@ -5,7 +5,8 @@ Rules (the same words appear in the ``# rule:`` headers of the analyses that use
 * A provision or instrument is in force on D iff its in-force date ≤ D and it is not repealed on or before D.
   Its in-force date is its own ``ak:inForceFrom``; failing that, the date inherited from what it is part of
   (``ak:partOf``), unless it (or the part in between) is marked ``ak:Prospective``/``ak:Withdrawn``; failing
-  that, the ``ak:statusAsAt`` of an ``ak:InForce`` status (known to be in force from then). A provision with
+  that, for an ``ak:InForce`` status as at a date, the enactment date (``ak:enactedOn``, own or inherited) or
+  else that ``ak:statusAsAt`` date (known to be in force from then). A provision with
   none of these (a prospective provision) is never in force. Repeal is its own or an ancestor's ``ak:repealedOn``
   (or an ``ak:Repealed`` status as at its date).
 * A requirement applies on D iff ``ak:validFrom``/``ak:validUntil`` admit D, every ``ak:legalBasis`` provision is
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .labels import compact
 from .paths import queries_dir
 from .querydoc import QueryDoc
 from .store import Store, term_text
@@ -85,8 +87,9 @@ class LegalState:
 _PROVISION_TYPES = {"Provision", "Part", "Section", "Subsection", "Schedule", "Article"}
 
 
-def legal_states(store: Store) -> dict[str, LegalState]:
-    props = _props(store, "fetch-legal-dates")
+def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState]:
+    """In-force states of every legal resource (or only of requirements' legal bases and their ancestors)."""
+    props = _props(store, "fetch-legal-bases-dates" if only_bases else "fetch-legal-dates")
     states: dict[str, LegalState] = {}
 
     def start_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
@@ -95,26 +98,42 @@ def legal_states(store: Store) -> dict[str, LegalState]:
         if own:
             return min(own), f"in force from {min(own)}"
         if NEVER & set(p.get("status", [])):
-            return None, f"marked prospective ({x})"
+            return None, f"marked prospective ({compact(x)})"
         for parent in sorted(p.get("partOf", [])):
             if parent in seen or parent not in props:
                 continue
             start, note = start_of(parent, seen | {parent})
             if start is not None:
-                return start, f"in force from {start}, inherited from {parent}"
+                return start, f"in force from {start}, inherited from {compact(parent)}"
             if note.startswith("marked"):
                 return None, note
         live = [d for d in map(parse_date, p.get("statusAsAt", [])) if d] if LIVE & set(p.get("status", [])) else []
         if live:
-            return min(live), f"known in force as at {min(live)} ({x}); earlier date unknown"
+            enacted = enacted_of(x, seen)
+            if enacted is not None and enacted <= min(live):
+                return enacted, (f"in force as at {min(live)} ({compact(x)}); commencement date not recorded, "
+                                 f"taken as the enactment date {enacted}")
+            return min(live), f"known in force as at {min(live)} ({compact(x)}); earlier date unknown"
         return None, "no in-force date (prospective)"
+
+    def enacted_of(x: str, seen: frozenset[str]) -> date | None:
+        p = props.get(x, {})
+        own = [d for d in map(parse_date, p.get("enactedOn", [])) if d]
+        if own:
+            return min(own)
+        for parent in sorted(p.get("partOf", [])):
+            if parent not in seen and parent in props:
+                found = enacted_of(parent, seen | {parent})
+                if found is not None:
+                    return found
+        return None
 
     def end_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
         p = props.get(x, {})
         ends = [(d, f"repealed on {d}" + ("" if len(seen) == 1 else f" (with {x})"))
                 for d in map(parse_date, p.get("repealedOn", [])) if d]
         if AK + "Repealed" in p.get("status", []):
-            ends += [(d, f"repealed as at {d} ({x})") for d in map(parse_date, p.get("statusAsAt", [])) if d]
+            ends += [(d, f"repealed as at {d} ({compact(x)})") for d in map(parse_date, p.get("statusAsAt", [])) if d]
         for parent in p.get("partOf", []):
             if parent not in seen and parent in props:
                 d, note = end_of(parent, seen | {parent})
@@ -138,8 +157,8 @@ class RequirementState:
 class Timeline:
     """Requirement applicability on dates, computed from facts fetched once."""
 
-    def __init__(self, store: Store) -> None:
-        self.legal = legal_states(store)
+    def __init__(self, store: Store, only_bases: bool = False) -> None:
+        self.legal = legal_states(store, only_bases)
         self.req = _props(store, "fetch-requirement-dates")
 
     def requirements(self) -> list[str]:
@@ -148,7 +167,7 @@ class Timeline:
     def provision_in_force(self, iri: str, on: date) -> tuple[bool, str]:
         state = self.legal.get(iri)
         if state is None:
-            return False, f"{iri}: no dates known"
+            return False, f"{compact(iri)}: no dates known"
         ok = state.in_force(on)
         note = state.end_note if state.end is not None and state.end <= on else state.start_note
         return ok, note
@@ -171,15 +190,15 @@ class Timeline:
         for basis in sorted(p.get("legalBasis", [])):
             ok, note = self.provision_in_force(basis, on)
             if not ok:
-                return RequirementState(False, [f"legal basis {basis} not in force on {on}: {note}"])
-            reasons.append(f"legal basis {basis}: {note}")
+                return RequirementState(False, [f"legal basis {compact(basis)} not in force on {on}: {note}"])
+            reasons.append(f"legal basis {compact(basis)}: {note}")
         if not p.get("legalBasis"):
             reasons.append("non-statutory: applies while current")
         for successor in sorted(p.get("supersededBy", [])):
             if successor in _seen or successor == iri:
                 continue
             if self.applies(successor, on, _seen | {iri}).applies:
-                return RequirementState(False, [f"superseded by {successor}, which applies on {on}"])
+                return RequirementState(False, [f"superseded by {compact(successor)}, which applies on {on}"])
         return RequirementState(True, reasons)
 
     def applying(self, on: date) -> set[str]:
@@ -200,9 +219,13 @@ class Arrangement:
         return self.status in DELEGATED
 
 
-def arrangements(store: Store) -> list[Arrangement]:
+def arrangements(store: Store, area: str | None = None) -> list[Arrangement]:
+    """Every delegation arrangement (of one area, when given)."""
+    import pyoxigraph as ox
+
     out: list[Arrangement] = []
-    for row in store.select(query_text("fetch-delegation")).rows:
+    bindings = {"area": ox.NamedNode(area)} if area else None
+    for row in store.select(query_text("fetch-delegation"), bindings).rows:
         as_at = parse_date(term_text(row["asAt"]))
         if as_at is None:
             continue

@@ -1,0 +1,263 @@
+"""``alignkb bench``: build a synthetic KB of about N triples and time the build and every named analysis,
+with rdflib's own SPARQL engine timed on the same queries in the same run (in a worker process, so that a
+query over its time limit can be stopped and reported as "timeout").
+
+The generator lives in ``bench/synthetic.py`` at the top of the checkout (imported from the home's folder).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing as mp
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pyoxigraph as ox
+
+from .analyses import analyses, run
+from .build import build, check
+from .labels import expand_iri, index
+from .namespace import PREFIXES
+from .paths import Home, find_home
+from .store import OxigraphStore
+
+Progress = Callable[[str], None]
+AS_AT = date(2024, 6, 1)
+
+
+def synthetic_module() -> ModuleType:
+    """bench/synthetic.py from the checkout (it is not part of the installed package)."""
+    try:
+        import bench.synthetic as module  # type: ignore[import-not-found]
+
+        return module
+    except ImportError:
+        path = find_home().root / "bench" / "synthetic.py"
+        spec = importlib.util.spec_from_file_location("alignkb_bench_synthetic", path)
+        if spec is None or spec.loader is None:
+            raise
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+def _bindings(name: str, params: dict[str, str]) -> dict[str, str]:
+    """The SPARQL bindings each analysis query receives (entity parameters, as IRIs)."""
+    a = analyses()[name]
+    out: dict[str, str] = {}
+    for p in a.params:
+        if p.kind == "entity" and p.name in params:
+            iri = expand_iri(params[p.name]) or params[p.name]
+            if f"?{p.name}" in a.query:
+                out[p.name] = iri
+    return out
+
+
+def _rdflib_worker(nq: str, conn: Any) -> None:  # pragma: no cover - runs in a child process
+    import rdflib
+
+    start = time.perf_counter()
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(nq, format="nquads")
+    conn.send(("loaded", time.perf_counter() - start))
+    while True:
+        msg = conn.recv()
+        if msg is None:
+            return
+        query, bindings = msg
+        init = {k: rdflib.URIRef(v) for k, v in bindings.items()}
+        start = time.perf_counter()
+        try:
+            rows = len(list(ds.query(query, initNs=PREFIXES, initBindings=init)))
+            conn.send(("ok", time.perf_counter() - start, rows))
+        except Exception as err:  # report any engine failure as data
+            conn.send(("error", time.perf_counter() - start, str(err)[:200]))
+
+
+class RdflibRunner:
+    """rdflib's engine in a worker process; restarted after a timeout."""
+
+    def __init__(self, nq: Path, timeout: float) -> None:
+        self.nq = str(nq)
+        self.timeout = timeout
+        self.load_seconds: float | None = None
+        self.proc: Any = None
+        self.conn: Any = None
+
+    def _start(self) -> None:
+        ctx = mp.get_context("fork")
+        parent, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_rdflib_worker, args=(self.nq, child), daemon=True)
+        self.proc.start()
+        self.conn = parent
+        if not parent.poll(max(600.0, self.timeout)):
+            raise TimeoutError("rdflib did not load the dataset")
+        _tag, seconds = parent.recv()
+        if self.load_seconds is None:
+            self.load_seconds = seconds
+
+    def time(self, query: str, bindings: dict[str, str]) -> float | str:
+        if self.proc is None:
+            self._start()
+        self.conn.send((query, bindings))
+        if self.conn.poll(self.timeout):
+            tag, seconds, _info = self.conn.recv()
+            return seconds if tag == "ok" else "error"
+        self.stop()
+        return "timeout"
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.join()
+        self.proc = None
+
+    def peak_mb(self) -> float:
+        return peak_mb(resource.RUSAGE_CHILDREN)
+
+
+def _checks_worker(root: str, conn: Any) -> None:  # pragma: no cover - child process
+    checked = check(Home(Path(root)), shacl=True, reason=True)
+    conn.send({k: round(v, 3) for k, v in checked.timings.items()} | {"problems": len(checked.problems)})
+
+
+def _timed_checks(root: Path) -> dict[str, Any]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_checks_worker, args=(str(root), child), daemon=True)
+    proc.start()
+    result = parent.recv()
+    proc.join()
+    return result
+
+
+def time_analyses(store: OxigraphStore, params: dict[str, dict[str, str]], repeat: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, p in params.items():
+        result = run(store, name, p, AS_AT)  # warm-up
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            run(store, name, p, AS_AT)
+            times.append(time.perf_counter() - start)
+        out[name] = {"median_ms": round(statistics.median(times) * 1000, 2), "rows": len(result.rows)}
+    return out
+
+
+def run_bench(
+    triples: int,
+    *,
+    repeat: int = 5,
+    rdflib_timeout: float = 10.0,
+    check: bool = True,
+    progress: Progress = lambda _m: None,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    synthetic = synthetic_module()
+    home = find_home()
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="alignkb-bench-"))
+    root = tmp / "home"
+    progress(f"generating about {triples:,} triples …")
+    start = time.perf_counter()
+    synthetic.write_home(root, home.ontology, triples)
+    generate_s = time.perf_counter() - start
+    target = Home(root)
+    progress("building without SHACL and HermiT …")
+    report = build(target, shacl=False, reason=False)
+    timings: dict[str, float] = report["timings_seconds"]  # type: ignore[assignment]
+    store = OxigraphStore.from_dist(target.dist)
+    start = time.perf_counter()
+    index(store)
+    index_s = time.perf_counter() - start
+    progress(f"timing {len(synthetic.BENCH_PARAMS)} analyses on Oxigraph ({repeat} runs each) …")
+    results = time_analyses(store, synthetic.BENCH_PARAMS, repeat)
+    memory = {"peak_mb_build_and_analyses": peak_mb()}
+    if rdflib_timeout > 0:
+        progress("timing rdflib's SPARQL engine on the same queries …")
+        rdf = RdflibRunner(target.dist / "kb.nq", rdflib_timeout)
+        for name, p in synthetic.BENCH_PARAMS.items():
+            query = analyses()[name].query
+            bindings = _bindings(name, p)
+            start = time.perf_counter()
+            store.select(query, {k: ox.NamedNode(v) for k, v in bindings.items()})
+            ox_s = time.perf_counter() - start
+            rdf_s = rdf.time(query, bindings)
+            results[name]["query_oxigraph_ms"] = round(ox_s * 1000, 2)
+            results[name]["query_rdflib_ms"] = round(rdf_s * 1000, 2) if isinstance(rdf_s, float) else rdf_s
+            results[name]["rdflib_over_oxigraph"] = (
+                round(rdf_s / ox_s, 1) if isinstance(rdf_s, float) and ox_s > 0 else rdf_s)
+        rdf.stop()
+        memory["rdflib_load_s"] = round(rdf.load_seconds or 0.0, 2)
+        memory["peak_mb_rdflib_worker"] = rdf.peak_mb()
+    checks: dict[str, Any] = {}
+    if check:
+        progress("timing SHACL and HermiT (separately) …")
+        checks = _timed_checks(root)
+    return {
+        "triples_requested": triples,
+        "quads": report["quads"],
+        "generate_s": round(generate_s, 2),
+        "build_s": {
+            "without_shacl_hermit": round(timings["total"] + timings.get("write", 0.0), 3),
+            "read": timings.get("read"), "load": timings.get("load"), "violations": timings.get("violations"),
+            "write": timings.get("write"),
+            "shacl": checks.get("shacl"), "hermit": checks.get("reasoner"),
+        },
+        "label_index_s": round(index_s, 3),
+        "repeat": repeat,
+        "rdflib_timeout_s": rdflib_timeout,
+        "analyses": results,
+        "memory": memory,
+        "as_at": AS_AT.isoformat(),
+    }
+
+
+REAL_PARAMS = {
+    "obligations": {"area": "Inverclyde", "service": "health visiting"},
+    "overlaps": {},
+    "duplicate-reporting": {},
+    "gaps": {},
+    "burden": {"area": "Inverclyde"},
+    "landscape-at": {"date": "2020-06-01"},
+    "changes": {"from": "2018-01-01", "to": "2026-01-01"},
+    "impact": {"provision": "CYP Act 2014"},
+    "conflicts": {},
+    "evidence": {"entity": "Inverclyde"},
+    "delegation": {"area": "Highland"},
+    "crosswalk": {"from": "SHANARRI", "to": "National Outcomes 2018"},
+}
+
+
+def bench_real(store: OxigraphStore, repeat: int = 5) -> dict[str, Any]:
+    """Median time of every analysis on the built knowledge base (typed names, as a user would give them)."""
+    start = time.perf_counter()
+    index(store)
+    return {"quads": len(store), "label_index_s": round(time.perf_counter() - start, 3), "repeat": repeat,
+            "analyses": time_analyses(store, REAL_PARAMS, repeat), "memory": {"peak_mb": peak_mb()}}
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [
+        f"KB: {report['quads']:,} quads" + (f" (asked for {report['triples_requested']:,})"
+                                            if "triples_requested" in report else ""),
+        "build: " + ", ".join(f"{k} {v}s" for k, v in report.get("build_s", {}).items() if v is not None),
+        f"label index: {report['label_index_s']}s; memory: {report['memory']}",
+        f"{'analysis':22} {'median ms':>10} {'rows':>7} {'query ox ms':>12} {'rdflib ms':>12} {'ratio':>8}",
+    ]
+    for name, r in report["analyses"].items():
+        lines.append(f"{name:22} {r['median_ms']:>10} {r['rows']:>7} {r.get('query_oxigraph_ms', ''):>12} "
+                     f"{r.get('query_rdflib_ms', ''):>12} {r.get('rdflib_over_oxigraph', ''):>8}")
+    return "\n".join(lines)

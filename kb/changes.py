@@ -1,0 +1,165 @@
+"""Steps of ``landscape-at`` (the landscape on one date) and ``changes`` (what changed between two dates)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from .context import Row, RunContext, step
+from .store import term_text
+from .timeline import AK, Arrangement, arrangements, holding, parse_date, valid_on
+
+KINDS = {
+    AK + "PolicyFramework": "framework",
+    AK + "OutcomeSet": "outcome set",
+    AK + "IndicatorSet": "indicator set",
+    AK + "Plan": "plan",
+}
+
+
+def _dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in ctx.select().rows:
+        x, p, v = term_text(row["x"]), term_text(row["p"]), term_text(row["v"])
+        if x and p and v is not None:
+            out[x][p.rsplit("#", 1)[-1]].append(v)
+    return out
+
+
+def _kind(values: dict[str, list[str]]) -> str:
+    return next((KINDS[t] for t in values.get("type", []) if t in KINDS), "")
+
+
+def _first_date(values: list[str]) -> str:
+    dates = sorted(d for d in map(parse_date, values) if d)
+    return dates[0].isoformat() if dates else ""
+
+
+@step("landscape-at")
+def landscape_at(ctx: RunContext) -> list[Row]:
+    on: date = ctx.params["date"]
+    ctx.as_at = on
+    tl = ctx.full_timeline
+    out: list[Row] = []
+    for iri, state in tl.legal.items():
+        status = state.status(on)
+        out.append({
+            "kind": "instrument" if state.is_instrument else "provision",
+            "entity": iri, "label": ctx.label(iri), "status": status,
+            "since": state.start.isoformat() if state.start else "",
+            "until": state.end.isoformat() if state.end else "",
+            "reason": state.end_note if status == "repealed" else state.start_note,
+        })
+    for req in tl.requirements():
+        s = tl.applies(req, on)
+        out.append({
+            "kind": "requirement", "entity": req, "label": ctx.label(req),
+            "status": "applies" if s.applies else "does not apply", "since": "", "until": "",
+            "reason": "; ".join(s.reasons),
+        })
+    dated = _dated(ctx)
+    for x, values in dated.items():
+        kind = _kind(values)
+        current = valid_on(values, on) and not any(
+            valid_on(dated.get(s, {}), on) and bool(dated.get(s, {}).get("validFrom"))
+            for s in values.get("supersededBy", [])
+        )
+        start = _first_date(values.get("validFrom", []) + values.get("periodStart", []))
+        end = _first_date(values.get("validUntil", []) + values.get("periodEnd", []))
+        out.append({
+            "kind": kind, "entity": x, "label": ctx.label(x), "status": "current" if current else "not current",
+            "since": start, "until": end, "reason": "validity period" if (start or end) else "no dates recorded",
+        })
+    order = ["instrument", "provision", "requirement", "framework", "outcome set", "indicator set", "plan"]
+    out.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 99, r["label"].lower()))
+    return out
+
+
+@step("changes")
+def changes(ctx: RunContext) -> list[Row]:
+    start: date = ctx.params["from"]
+    end: date = ctx.params["to"]
+    if end < start:
+        start, end = end, start
+    tl = ctx.full_timeline
+    events: list[Row] = []
+
+    def inside(d: date | None) -> bool:
+        return d is not None and start < d <= end
+
+    def add(d: date, change: str, kind: str, entity: str, detail: str) -> None:
+        events.append({"date": d.isoformat(), "change": change, "kind": kind, "entity": entity,
+                       "label": ctx.label(entity), "detail": detail, "explanation": [detail]})
+
+    for iri, state in tl.legal.items():
+        kind = "instrument" if state.is_instrument else "provision"
+        if inside(state.start):
+            add(state.start, "came into force", kind, iri, state.start_note)  # type: ignore[arg-type]
+        if inside(state.end):
+            add(state.end, "repealed", kind, iri, state.end_note)  # type: ignore[arg-type]
+    for req in tl.requirements():
+        dates = _requirement_dates(ctx, req)
+        before = tl.applies(req, start)
+        for d in sorted(x for x in dates if inside(x)):
+            now = tl.applies(req, d)
+            if now.applies != before.applies:
+                if now.applies:
+                    add(d, "started to apply", "requirement", req, "; ".join(now.reasons))
+                else:
+                    why = "; ".join(now.reasons)
+                    add(d, "superseded" if why.startswith("superseded") else "stopped applying",
+                        "requirement", req, why)
+            before = now
+    for x, values in _dated(ctx).items():
+        kind = _kind(values)
+        for key, change in (("periodStart", "period starts"), ("validFrom", "becomes valid")):
+            for d in map(parse_date, values.get(key, [])):
+                if inside(d):
+                    add(d, change, kind, x, f"{key} {d}")  # type: ignore[arg-type]
+        for key, change in (("periodEnd", "period ends"), ("validUntil", "ceases to be valid")):
+            for d in map(parse_date, values.get(key, [])):
+                if d is not None and start <= d < end:
+                    add(d, change, kind, x, f"{key} {d}")
+    by_pair: dict[tuple[str, str], list[Arrangement]] = defaultdict(list)
+    for a in arrangements(ctx.store):
+        by_pair[(a.area, a.category)].append(a)
+    for pair, arrs in by_pair.items():
+        for a in arrs:
+            if not inside(a.as_at):
+                continue
+            prior = holding(arrs, a.as_at - timedelta(days=1)).get(pair, [])
+            _delegation_event(ctx, add, a, {p.status for p in prior})
+    events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower()))
+    return events
+
+
+def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: set[str]) -> None:
+    if a.status not in old:
+        was = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
+        add(a.as_at, "delegation changed" if old else "delegation recorded", "delegation arrangement", a.iri,
+            f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}")
+
+
+def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:
+    """Dates on which the requirement's state can change: its validity and its bases' and successors' dates."""
+    tl = ctx.full_timeline
+    p = tl.req.get(req, {})
+    out: set[date] = set()
+    for d in map(parse_date, p.get("validFrom", [])):
+        if d:
+            out.add(d)
+    for d in map(parse_date, p.get("validUntil", [])):
+        if d:
+            out.add(d + timedelta(days=1))
+    for d in map(parse_date, p.get("statusAsAt", [])):
+        if d:
+            out.add(d)
+    for basis in p.get("legalBasis", []):
+        state = tl.legal.get(basis)
+        if state:
+            out |= {d for d in (state.start, state.end) if d}
+    if depth < 3:
+        for successor in p.get("supersededBy", []):
+            out |= _requirement_dates(ctx, successor, depth + 1)
+    return out

@@ -1,0 +1,34 @@
+"""``alignkb bench`` at a tiny size: the JSON report has the promised shape (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kb.analyses import analyses
+from kb.bench import synthetic_module
+from kb.cli import main
+
+
+def test_synthetic_generator_scales_with_the_request() -> None:
+    synthetic = synthetic_module()
+    small = synthetic.count(synthetic.calibrated(5_000))
+    large = synthetic.count(synthetic.calibrated(50_000))
+    assert 3_000 < small < 8_000 and 35_000 < large < 70_000
+    assert set(synthetic.BENCH_PARAMS) == set(analyses())
+
+
+def test_bench_json_reports_build_and_every_analysis(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["bench", "--triples", "3000", "--repeat", "1", "--rdflib-timeout", "5",
+                                  "--no-check", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["quads"] > 1000
+    assert report["build_s"]["without_shacl_hermit"] > 0
+    assert set(report["analyses"]) == set(analyses())
+    for figures in report["analyses"].values():
+        assert figures["median_ms"] >= 0 and "rows" in figures
+        assert "query_rdflib_ms" in figures and "rdflib_over_oxigraph" in figures
+    assert report["memory"]["peak_mb_build_and_analyses"] > 0

@@ -1,0 +1,171 @@
+"""The ten competency questions of the product brief, answered by the named analyses on the real KB.
+
+Entity IRIs are those fixed in sources/README.md; names are typed as people would type them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kb.analyses import run
+from kb.store import OxigraphStore
+
+KB = "https://w3id.org/alignkb/id/"
+D = date(2026, 7, 1)  # after every current provision the sources date (some record only "in force as at 2026-06-01")
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def store(kb_store: OxigraphStore) -> OxigraphStore:
+    return kb_store
+
+
+# 1. Which plans and reports must service S in area A feed, and why?
+def test_inverclyde_health_visiting_feeds_the_ijb_strategic_plan_and_the_childrens_services_plan(
+        store: OxigraphStore) -> None:
+    result = run(store, "obligations", {"area": "Inverclyde", "service": "health visiting"}, D)
+    rows = {local(r["requirement"]): r for r in result.rows}
+    assert {"req-strategic-plan", "req-childrens-services-plan"} <= set(rows)
+    sp = rows["req-strategic-plan"]
+    why = " ".join(sp["explanation"])
+    assert "children's health services" in why and "delegated" in why and "Inverclyde" in why
+    assert sp["sources"] and all(s["source"] and s["locator"] for s in sp["sources"])
+    assert "Inverclyde Integration Joint Board" in sp["preparers"]
+
+
+def test_misspelt_area_from_the_seeds_resolves(store: OxigraphStore) -> None:
+    result = run(store, "obligations", {"area": "Invercive", "service": "Health Visiting"}, D)
+    assert result.params["area"] == KB + "inverclyde"
+
+
+def test_childrens_services_plan_is_prepared_jointly_by_council_and_health_board_every_three_years(
+        store: OxigraphStore) -> None:
+    result = run(store, "obligations", {"area": "Inverclyde", "service": "health visiting"}, D)
+    csp = next(r for r in result.rows if local(r["requirement"]) == "req-childrens-services-plan")
+    assert csp["jointly"] == "yes" and csp["cycle"] == "every three years"
+    assert "Inverclyde Council" in csp["preparers"]
+    assert any(p.startswith("NHS Greater Glasgow") for p in csp["preparers"])
+    assert KB + "cyp-act-2014-s8" in csp["legal_basis"]
+
+
+def test_ijb_strategic_plan_must_address_all_nine_health_and_wellbeing_outcomes(store: OxigraphStore) -> None:
+    outcomes = store.select(
+        "SELECT DISTINCT ?o WHERE { kb:req-strategic-plan ak:mustAddress ?x . "
+        "{ ?o ak:inSet ?x } UNION { BIND(?x AS ?o) FILTER(STRSTARTS(STR(?x), STR(kb:hwb-outcome-))) } }"
+    ).values("o")
+    assert {KB + f"hwb-outcome-{n}" for n in range(1, 10)} <= set(outcomes)
+    gaps = run(store, "gaps", {"kind": "outcome-not-addressed"}, D)
+    assert not [r for r in gaps.rows if local(r["subject"]).startswith("hwb-outcome-")]
+
+
+# 2. Which plan/report types overlap, ranked by a stated score?
+def test_overlaps_are_ranked_by_score(store: OxigraphStore) -> None:
+    result = run(store, "overlaps", {}, D)
+    scores = [r["score"] for r in result.rows]
+    assert scores and scores == sorted(scores, reverse=True) and min(scores) >= 0.25
+    pairs = {frozenset((local(r["requirement_a"]), local(r["requirement_b"]))) for r in result.rows}
+    assert frozenset(("req-strategic-plan", "req-annual-performance-report")) in pairs
+
+
+# 3. Indicators reported more than once; load per body type and area.
+def test_child_material_deprivation_is_reported_in_two_or_more_indicator_sets(store: OxigraphStore) -> None:
+    result = run(store, "duplicate-reporting", {}, D)
+    row = next(r for r in result.rows if "material deprivation" in r["measure"].lower())
+    assert row["n_sets"] >= 2 and len(row["indicators"]) >= 2
+    assert row["sources"]
+
+
+def test_burden_counts_plans_and_reports_per_body_type_and_area(store: OxigraphStore) -> None:
+    result = run(store, "burden", {}, D)
+    types = {r["name"]: r for r in result.rows if r["level"] == "body type"}
+    assert types["local authority"]["plans"] >= 3 and types["local authority"]["reports"] >= 2
+    area = run(store, "burden", {"area": "Inverclyde"}, D)
+    assert any(r["level"] == "area" and r["name"] == "Inverclyde" for r in area.rows)
+
+
+# 4. Outcomes with no indicator or no plan.
+def test_gaps_list_outcomes_without_indicators_with_the_rule(store: OxigraphStore) -> None:
+    result = run(store, "gaps", {"kind": "outcome-no-indicator"}, D)
+    assert result.rows and all(r["rule"] and r["missing"] for r in result.rows)
+
+
+# 5. Boundary groups covered by plans of different bodies.
+def test_boundary_groups_needing_handover_are_listed(store: OxigraphStore) -> None:
+    result = run(store, "gaps", {"kind": "boundary-handover"}, D)
+    assert {"pop-young-carers", "pop-care-leavers"} & {local(r["subject"]) for r in result.rows}
+
+
+# 6. Delegation: splits between IJB and council; disagreements between sources.
+def test_highland_lead_agency_has_childrens_services_at_the_council(store: OxigraphStore) -> None:
+    result = run(store, "delegation", {"area": "Highland"}, D)
+    children = [r for r in result.rows if "children" in r["category_label"]]
+    assert children and all("The Highland Council" in r["lead"] for r in children)
+    adults = [r for r in result.rows if r["category_label"] == "adult social care"]
+    assert adults and "NHS Highland" in adults[0]["lead"]
+
+
+@pytest.mark.parametrize("year", [2022, 2024])
+def test_renfrewshire_childrens_social_work_is_not_delegated(store: OxigraphStore, year: int) -> None:
+    result = run(store, "delegation", {"area": "Renfrewshire", "service": "children's social work"},
+                 date(year, 12, 31))
+    assert [r["status"] for r in result.rows] == ["not delegated"]
+
+
+def test_renfrewshire_childrens_social_work_does_not_feed_ijb_strategic_plan(store: OxigraphStore) -> None:
+    result = run(store, "obligations", {"area": "Renfrewshire", "service": "children's social work"}, D)
+    labels = {local(r["requirement"]) for r in result.rows}
+    assert "req-childrens-services-plan" in labels and "req-strategic-plan" not in labels
+
+
+def test_source_disagreements_are_surfaced(store: OxigraphStore) -> None:
+    result = run(store, "conflicts", {}, D)
+    assert result.rows and all(r["note"] and len(r["sides"]) >= 2 for r in result.rows)
+
+
+# 7. The landscape on a date, and what changed.
+@pytest.mark.parametrize("day", ["2014-06-01", "2019-01-01", "2025-06-01", "2030-01-01"])
+def test_named_person_provisions_are_in_force_on_no_date(store: OxigraphStore, day: str) -> None:
+    result = run(store, "landscape-at", {"date": day})
+    status = {local(r["entity"]): r["status"] for r in result.rows}
+    assert status["cyp-act-2014-part-4"] != "in force" and status["cyp-act-2014-part-5"] != "in force"
+
+
+def test_uncrc_act_childrens_rights_report_did_not_exist_in_2020(store: OxigraphStore) -> None:
+    status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2020-06-01"}).rows}
+    assert status["req-childrens-rights-report"] == "does not apply"
+    status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2025-06-01"}).rows}
+    assert status["req-childrens-rights-report"] == "applies"
+    changes = run(store, "changes", {"from": "2020-01-01", "to": "2025-06-01"})
+    assert any(local(r["entity"]) == "req-childrens-rights-report" and r["change"] == "started to apply"
+               for r in changes.rows)
+
+
+# 8. Impact of repealing a provision.
+def test_repealing_cyp_act_s8_affects_the_childrens_services_plan_and_its_plans(store: OxigraphStore) -> None:
+    result = run(store, "impact", {"provision": "CYP Act 2014 s.8"}, D)
+    reached = {local(r["entity"]) for r in result.rows}
+    assert "req-childrens-services-plan" in reached
+    assert any(r["type"] == "plan" for r in result.rows)
+    whole = run(store, "impact", {"provision": "CYP Act 2014"}, D)
+    assert len(whole.rows) > len(result.rows)
+
+
+# 9. Which sources support a statement, where, how confidently.
+def test_evidence_gives_source_locator_and_confidence(store: OxigraphStore) -> None:
+    result = run(store, "evidence", {"entity": "kb:deleg-inverclyde-childrens-health-services-2022"})
+    status = [r for r in result.rows if r["predicate"] == "ak:delegationStatus"]
+    assert status and status[0]["source"] == "https://w3id.org/alignkb/source/seed-002"
+    assert "Inverclyde" in status[0]["locator"] and status[0]["confidence"] == "Confirmed"
+
+
+# 10. Crosswalk of outcome frameworks.
+def test_shanarri_lines_up_with_the_national_outcomes(store: OxigraphStore) -> None:
+    result = run(store, "crosswalk", {"from": "SHANARRI", "to": "National Outcomes 2018"})
+    linked = [r for r in result.rows if r["relation"] != "no match"]
+    assert linked and all(r["sources"] for r in linked)
+    assert any(r["relation"] == "no match" for r in result.rows) or len(linked) >= 8
