@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing as mp
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -166,9 +167,20 @@ def run_bench(
     progress: Progress = lambda _m: None,
     workdir: Path | None = None,
 ) -> dict[str, Any]:
+    own = workdir is None
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="alignkb-bench-"))
+    try:
+        return _bench(tmp, triples, repeat, rdflib_timeout, check, progress)
+    finally:
+        if own:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(
+    tmp: Path, triples: int, repeat: int, rdflib_timeout: float, check: bool, progress: Progress
+) -> dict[str, Any]:
     synthetic = synthetic_module()
     home = find_home()
-    tmp = Path(workdir or tempfile.mkdtemp(prefix="alignkb-bench-"))
     root = tmp / "home"
     progress(f"generating about {triples:,} triples …")
     start = time.perf_counter()
