@@ -1,6 +1,6 @@
 """Turn ``alignkb bench --format json`` reports into the Markdown tables of docs/performance.md.
 
-    python bench/report.py real.json 10k.json 100k.json 1m.json
+python bench/report.py real.json 10k.json 100k.json 1m.json
 """
 
 from __future__ import annotations
@@ -19,21 +19,28 @@ def table(reports: list[dict]) -> str:
         for r in reports:
             a = r["analyses"].get(name, {})
             ratio = a.get("rdflib_over_oxigraph")
-            cells.append(f"{a.get('median_ms', '')}" + (f" ({ratio}×)" if isinstance(ratio, float | int) else
-                                                          f" ({ratio})" if ratio else ""))
+            cells.append(
+                f"{a.get('median_ms', '')}"
+                + (f" ({ratio}×)" if isinstance(ratio, float | int) else f" ({ratio})" if ratio else "")
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def builds(reports: list[dict]) -> str:
-    lines = ["| quads | build without SHACL/HermiT (s) | SHACL (s) | HermiT (s) | label index (s) | peak MB "
-             "(build + analyses) | rdflib load (s) | peak MB rdflib worker |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| quads | build without SHACL/HermiT (s) | SHACL (s) | HermiT (s) | label index (s) | peak MB "
+        "(build + analyses) | rdflib load (s) | peak MB rdflib worker |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
         b, m = r.get("build_s", {}), r["memory"]
-        lines.append(f"| {r['quads']:,} | {b.get('without_shacl_hermit', '')} | {b.get('shacl') or 'not run'} | "
-                     f"{b.get('hermit') or 'not run'} | {r['label_index_s']} | "
-                     f"{m.get('peak_mb_build_and_analyses', m.get('peak_mb', ''))} | {m.get('rdflib_load_s', '')} | "
-                     f"{m.get('peak_mb_rdflib_worker', '')} |")
+        lines.append(
+            f"| {r['quads']:,} | {b.get('without_shacl_hermit', '')} | {b.get('shacl') or 'not run'} | "
+            f"{b.get('hermit') or 'not run'} | {r['label_index_s']} | "
+            f"{m.get('peak_mb_build_and_analyses', m.get('peak_mb', ''))} | {m.get('rdflib_load_s', '')} | "
+            f"{m.get('peak_mb_rdflib_worker', '')} |"
+        )
     return "\n".join(lines)
 
 

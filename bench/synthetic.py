@@ -29,10 +29,18 @@ SOURCE = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
 src:{source} a ak:Source ; rdfs:label "Synthetic source {source}" ; dcterms:title "Synthetic source {source}" ;
     ak:seedFile "{source}.txt" .
 """
-BODY_TYPES = ["ak:bt-local-authority", "ak:bt-health-board", "ak:bt-integration-authority",
-              "ak:bt-community-planning-partnership", "ak:bt-child-protection-committee",
-              "ak:bt-alcohol-and-drug-partnership", "ak:bt-community-justice-partners", "ak:bt-corporate-parent",
-              "ak:bt-chief-social-work-officer", "ak:bt-uncrc-listed-authority"]
+BODY_TYPES = [
+    "ak:bt-local-authority",
+    "ak:bt-health-board",
+    "ak:bt-integration-authority",
+    "ak:bt-community-planning-partnership",
+    "ak:bt-child-protection-committee",
+    "ak:bt-alcohol-and-drug-partnership",
+    "ak:bt-community-justice-partners",
+    "ak:bt-corporate-parent",
+    "ak:bt-chief-social-work-officer",
+    "ak:bt-uncrc-listed-authority",
+]
 CYCLES = [("ak:Annual", "1.0"), ("ak:ThreeYearly", "3.0"), ("ak:FiveYearly", "5.0")]
 STATUSES = ["ak:Delegated", "ak:NotDelegated", "ak:PartlyDelegated"]
 N_CATEGORIES = 11
@@ -94,8 +102,10 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
     for c in range(1, N_CATEGORIES + 1):
         st.append(f'kb:sc-{c} a ak:ServiceCategory ; rdfs:label "service category {c}" .')
     for s in range(1, N_SERVICES + 1):
-        st.append(f'kb:svc-{s} a ak:Service ; rdfs:label "service {s}" ; skos:altLabel "svc {s}" ; '
-                  f"ak:inCategory kb:sc-{(s - 1) % N_CATEGORIES + 1} .")
+        st.append(
+            f'kb:svc-{s} a ak:Service ; rdfs:label "service {s}" ; skos:altLabel "svc {s}" ; '
+            f"ak:inCategory kb:sc-{(s - 1) % N_CATEGORIES + 1} ."
+        )
     for p in range(1, N_POPULATIONS + 1):
         boundary = " ; ak:boundaryGroup true" if p % 4 == 0 else ""
         st.append(f'kb:pop-{p} a ak:PopulationGroup ; rdfs:label "population group {p}"{boundary} .')
@@ -127,13 +137,17 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
     provisions: list[str] = []
     for n in range(1, scale.instruments + 1):
         base = f"https://www.legislation.gov.uk/id/asp/2000/{n}"
-        st = [f'kb:inst-{n} a ak:Act ; rdfs:label "Synthetic Act {n}" ; ak:shortTitle "SA {n}" ; '
-              f"ak:legislationId <{base}> ; ak:inForceFrom {_date(rng, 2000, 2015)} ."]
+        st = [
+            f'kb:inst-{n} a ak:Act ; rdfs:label "Synthetic Act {n}" ; ak:shortTitle "SA {n}" ; '
+            f"ak:legislationId <{base}> ; ak:inForceFrom {_date(rng, 2000, 2015)} ."
+        ]
         for part in range(1, 4):
             prospective = " ; ak:status ak:Prospective" if rng.random() < 0.1 else ""
-            st.append(f'kb:inst-{n}-part-{part} a ak:Part ; rdfs:label "Synthetic Act {n}, Part {part}" ; '
-                      f'ak:partOf kb:inst-{n} ; ak:provisionNumber "Part {part}" ; '
-                      f"ak:legislationId <{base}/part/{part}>{prospective} .")
+            st.append(
+                f'kb:inst-{n}-part-{part} a ak:Part ; rdfs:label "Synthetic Act {n}, Part {part}" ; '
+                f'ak:partOf kb:inst-{n} ; ak:provisionNumber "Part {part}" ; '
+                f"ak:legislationId <{base}/part/{part}>{prospective} ."
+            )
             for sec in range(part * 4 - 3, part * 4 + 1):
                 dates = ""
                 r = rng.random()
@@ -142,9 +156,11 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
                 if r < 0.1:
                     dates += f" ; ak:repealedOn {_date(rng, 2020, 2028)}"
                 iri = f"kb:inst-{n}-s{sec}"
-                st.append(f'{iri} a ak:Section ; rdfs:label "Synthetic Act {n}, s.{sec}" ; '
-                          f'ak:partOf kb:inst-{n}-part-{part} ; ak:provisionNumber "{sec}" ; '
-                          f"ak:legislationId <{base}/section/{sec}>{dates} .")
+                st.append(
+                    f'{iri} a ak:Section ; rdfs:label "Synthetic Act {n}, s.{sec}" ; '
+                    f'ak:partOf kb:inst-{n}-part-{part} ; ak:provisionNumber "{sec}" ; '
+                    f"ak:legislationId <{base}/section/{sec}>{dates} ."
+                )
                 provisions.append(iri)
         law.graph(f"inst-{n}", st, f"Act {n}")
     # requirements
@@ -154,8 +170,10 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
         cycle, years = rng.choice(CYCLES)
         preparers = rng.sample(BODY_TYPES, rng.choice([1, 1, 2]))
         must = [*rng.sample(outcomes, 3), f"kb:oset-{rng.randint(1, scale.outcome_sets)}"]
-        services = [*rng.sample([f"kb:svc-{s}" for s in range(1, N_SERVICES + 1)], 2),
-                    f"kb:sc-{rng.randint(1, N_CATEGORIES)}"]
+        services = [
+            *rng.sample([f"kb:svc-{s}" for s in range(1, N_SERVICES + 1)], 2),
+            f"kb:sc-{rng.randint(1, N_CATEGORIES)}",
+        ]
         pops = rng.sample([f"kb:pop-{p}" for p in range(1, N_POPULATIONS + 1)], 2)
         reported = [*rng.sample(indicators, 2), f"kb:iset-{rng.randint(1, scale.indicator_sets)}"]
         bases = rng.sample(provisions, rng.choice([1, 2]))
@@ -180,8 +198,10 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
     st = []
     for b in range(1, n_boards + 1):
         st.append(f'kb:hb-area-{b} a ak:HealthBoardArea ; rdfs:label "health board area {b}" .')
-        st.append(f'kb:nhs-{b} a ak:Body ; rdfs:label "NHS board {b}" ; ak:bodyType ak:bt-health-board ; '
-                  f"ak:forArea kb:hb-area-{b} .")
+        st.append(
+            f'kb:nhs-{b} a ak:Body ; rdfs:label "NHS board {b}" ; ak:bodyType ak:bt-health-board ; '
+            f"ak:forArea kb:hb-area-{b} ."
+        )
     places.graph("boards", st, "boards")
     plan_reqs = [i for n, i in enumerate(req_iris, start=1) if n % 2]
     for a in range(1, scale.areas + 1):
@@ -198,20 +218,24 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
         ]
         for n, req in enumerate(rng.sample(plan_reqs, min(4, len(plan_reqs))), start=1):
             year = rng.randint(2015, 2024)
-            st.append(f'kb:plan-{a}-{n} a ak:Plan ; rdfs:label "Area {a} plan {n}" ; ak:realises {req} ; '
-                      f"ak:forArea kb:area-{a} ; ak:preparedBy kb:area-{a}-council ; "
-                      f'ak:periodStart "{year}-04-01"^^xsd:date ; ak:periodEnd "{year + 3}-03-31"^^xsd:date ; '
-                      f"ak:addresses {rng.choice(outcomes)} .")
+            st.append(
+                f'kb:plan-{a}-{n} a ak:Plan ; rdfs:label "Area {a} plan {n}" ; ak:realises {req} ; '
+                f"ak:forArea kb:area-{a} ; ak:preparedBy kb:area-{a}-council ; "
+                f'ak:periodStart "{year}-04-01"^^xsd:date ; ak:periodEnd "{year + 3}-03-31"^^xsd:date ; '
+                f"ak:addresses {rng.choice(outcomes)} ."
+            )
         places.graph(f"area-{a}", st, f"area {a}")
         for year in (2019, 2022):
             st = []
             for c in range(1, N_CATEGORIES + 1):
                 status = rng.choice(STATUSES)
                 to = f" ; ak:delegatedTo kb:area-{a}-ijb" if status != "ak:NotDelegated" else ""
-                st.append(f'kb:deleg-{a}-{c}-{year} a ak:DelegationArrangement ; '
-                          f'rdfs:label "Area {a}: category {c} ({year})" ; ak:inArea kb:area-{a} ; '
-                          f"ak:serviceCategory kb:sc-{c} ; ak:delegationStatus {status}{to} ; "
-                          f'ak:asAt "{year}-03-01"^^xsd:date .')
+                st.append(
+                    f"kb:deleg-{a}-{c}-{year} a ak:DelegationArrangement ; "
+                    f'rdfs:label "Area {a}: category {c} ({year})" ; ak:inArea kb:area-{a} ; '
+                    f"ak:serviceCategory kb:sc-{c} ; ak:delegationStatus {status}{to} ; "
+                    f'ak:asAt "{year}-03-01"^^xsd:date .'
+                )
             places.graph(f"deleg-{a}-{year}", st, f"appendix {year}, area {a}")
     return [shared, law, reqs, places]
 

@@ -94,7 +94,7 @@ def _param(spec: str, name: str, optional: bool) -> Param:
     extra: list[str] = []
     for word in words[1:]:
         if word.startswith("default="):
-            default = word[len("default="):]
+            default = word[len("default=") :]
         else:
             extra.append(word)
     choices = tuple(extra) if kind == "choice" else ()
@@ -124,7 +124,7 @@ def load(path_name: str) -> Analysis:
 @cache
 def analyses() -> dict[str, Analysis]:
     """Every named analysis, by name, in file-name order."""
-    names = sorted(p.stem[len("cq-"):] for p in queries_dir().glob("cq-*.rq"))
+    names = sorted(p.stem[len("cq-") :] for p in queries_dir().glob("cq-*.rq"))
     return {a.name: a for a in (load(n) for n in names)}
 
 
@@ -137,8 +137,9 @@ def parse_date(value: str, param: str = "as-at") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ParameterError(param, value, f"{param}: '{value}' is not a date (use YYYY-MM-DD)",
-                             ["2024-04-01", "today"]) from None
+        raise ParameterError(
+            param, value, f"{param}: '{value}' is not a date (use YYYY-MM-DD)", ["2024-04-01", "today"]
+        ) from None
 
 
 def _resolve(store: Store, p: Param, value: str) -> Any:
@@ -173,8 +174,9 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
     known = {p.name for p in analysis.params}
     for key in given:
         if key not in known:
-            raise ParameterError(key, str(given[key]), f"'{name}' has no parameter '{key}'",
-                                 sorted(known) or ["(none)"])
+            raise ParameterError(
+                key, str(given[key]), f"'{name}' has no parameter '{key}'", sorted(known) or ["(none)"]
+            )
     resolved: dict[str, Any] = {}
     for p in analysis.params:
         value = given.get(p.name, p.default)

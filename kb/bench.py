@@ -210,7 +210,8 @@ def _bench(
             results[name]["query_oxigraph_ms"] = round(ox_s * 1000, 2)
             results[name]["query_rdflib_ms"] = round(rdf_s * 1000, 2) if isinstance(rdf_s, float) else rdf_s
             results[name]["rdflib_over_oxigraph"] = (
-                round(rdf_s / ox_s, 1) if isinstance(rdf_s, float) and ox_s > 0 else rdf_s)
+                round(rdf_s / ox_s, 1) if isinstance(rdf_s, float) and ox_s > 0 else rdf_s
+            )
         rdf.stop()
         memory["rdflib_load_s"] = round(rdf.load_seconds or 0.0, 2)
         memory["peak_mb_rdflib_worker"] = rdf.peak_mb()
@@ -224,9 +225,12 @@ def _bench(
         "generate_s": round(generate_s, 2),
         "build_s": {
             "without_shacl_hermit": round(timings["total"] + timings.get("write", 0.0), 3),
-            "read": timings.get("read"), "load": timings.get("load"), "violations": timings.get("violations"),
+            "read": timings.get("read"),
+            "load": timings.get("load"),
+            "violations": timings.get("violations"),
             "write": timings.get("write"),
-            "shacl": checks.get("shacl"), "hermit": checks.get("reasoner"),
+            "shacl": checks.get("shacl"),
+            "hermit": checks.get("reasoner"),
         },
         "label_index_s": round(index_s, 3),
         "repeat": repeat,
@@ -257,19 +261,26 @@ def bench_real(store: OxigraphStore, repeat: int = 5) -> dict[str, Any]:
     """Median time of every analysis on the built knowledge base (typed names, as a user would give them)."""
     start = time.perf_counter()
     index(store)
-    return {"quads": len(store), "label_index_s": round(time.perf_counter() - start, 3), "repeat": repeat,
-            "analyses": time_analyses(store, REAL_PARAMS, repeat), "memory": {"peak_mb": peak_mb()}}
+    return {
+        "quads": len(store),
+        "label_index_s": round(time.perf_counter() - start, 3),
+        "repeat": repeat,
+        "analyses": time_analyses(store, REAL_PARAMS, repeat),
+        "memory": {"peak_mb": peak_mb()},
+    }
 
 
 def format_table(report: dict[str, Any]) -> str:
     lines = [
-        f"KB: {report['quads']:,} quads" + (f" (asked for {report['triples_requested']:,})"
-                                            if "triples_requested" in report else ""),
+        f"KB: {report['quads']:,} quads"
+        + (f" (asked for {report['triples_requested']:,})" if "triples_requested" in report else ""),
         "build: " + ", ".join(f"{k} {v}s" for k, v in report.get("build_s", {}).items() if v is not None),
         f"label index: {report['label_index_s']}s; memory: {report['memory']}",
         f"{'analysis':22} {'median ms':>10} {'rows':>7} {'query ox ms':>12} {'rdflib ms':>12} {'ratio':>8}",
     ]
     for name, r in report["analyses"].items():
-        lines.append(f"{name:22} {r['median_ms']:>10} {r['rows']:>7} {r.get('query_oxigraph_ms', ''):>12} "
-                     f"{r.get('query_rdflib_ms', ''):>12} {r.get('rdflib_over_oxigraph', ''):>8}")
+        lines.append(
+            f"{name:22} {r['median_ms']:>10} {r['rows']:>7} {r.get('query_oxigraph_ms', ''):>12} "
+            f"{r.get('query_rdflib_ms', ''):>12} {r.get('rdflib_over_oxigraph', ''):>8}"
+        )
     return "\n".join(lines)

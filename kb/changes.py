@@ -44,20 +44,30 @@ def landscape_at(ctx: RunContext) -> list[Row]:
     out: list[Row] = []
     for iri, state in tl.legal.items():
         status = state.status(on)
-        out.append({
-            "kind": "instrument" if state.is_instrument else "provision",
-            "entity": iri, "label": ctx.label(iri), "status": status,
-            "since": state.start.isoformat() if state.start else "",
-            "until": state.end.isoformat() if state.end else "",
-            "reason": state.end_note if status == "repealed" else state.start_note,
-        })
+        out.append(
+            {
+                "kind": "instrument" if state.is_instrument else "provision",
+                "entity": iri,
+                "label": ctx.label(iri),
+                "status": status,
+                "since": state.start.isoformat() if state.start else "",
+                "until": state.end.isoformat() if state.end else "",
+                "reason": state.end_note if status == "repealed" else state.start_note,
+            }
+        )
     for req in tl.requirements():
         s = tl.applies(req, on)
-        out.append({
-            "kind": "requirement", "entity": req, "label": ctx.label(req),
-            "status": "applies" if s.applies else "does not apply", "since": "", "until": "",
-            "reason": "; ".join(s.reasons),
-        })
+        out.append(
+            {
+                "kind": "requirement",
+                "entity": req,
+                "label": ctx.label(req),
+                "status": "applies" if s.applies else "does not apply",
+                "since": "",
+                "until": "",
+                "reason": "; ".join(s.reasons),
+            }
+        )
     dated = _dated(ctx)
     for x, values in dated.items():
         kind = _kind(values)
@@ -67,10 +77,17 @@ def landscape_at(ctx: RunContext) -> list[Row]:
         )
         start = _first_date(values.get("validFrom", []) + values.get("periodStart", []))
         end = _first_date(values.get("validUntil", []) + values.get("periodEnd", []))
-        out.append({
-            "kind": kind, "entity": x, "label": ctx.label(x), "status": "current" if current else "not current",
-            "since": start, "until": end, "reason": "validity period" if (start or end) else "no dates recorded",
-        })
+        out.append(
+            {
+                "kind": kind,
+                "entity": x,
+                "label": ctx.label(x),
+                "status": "current" if current else "not current",
+                "since": start,
+                "until": end,
+                "reason": "validity period" if (start or end) else "no dates recorded",
+            }
+        )
     order = ["instrument", "provision", "requirement", "framework", "outcome set", "indicator set", "plan"]
     out.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 99, r["label"].lower()))
     return out
@@ -89,8 +106,17 @@ def changes(ctx: RunContext) -> list[Row]:
         return d is not None and start < d <= end
 
     def add(d: date, change: str, kind: str, entity: str, detail: str) -> None:
-        events.append({"date": d.isoformat(), "change": change, "kind": kind, "entity": entity,
-                       "label": ctx.label(entity), "detail": detail, "explanation": [detail]})
+        events.append(
+            {
+                "date": d.isoformat(),
+                "change": change,
+                "kind": kind,
+                "entity": entity,
+                "label": ctx.label(entity),
+                "detail": detail,
+                "explanation": [detail],
+            }
+        )
 
     for iri, state in tl.legal.items():
         kind = "instrument" if state.is_instrument else "provision"
@@ -108,8 +134,9 @@ def changes(ctx: RunContext) -> list[Row]:
                     add(d, "started to apply", "requirement", req, "; ".join(now.reasons))
                 else:
                     why = "; ".join(now.reasons)
-                    add(d, "superseded" if why.startswith("superseded") else "stopped applying",
-                        "requirement", req, why)
+                    add(
+                        d, "superseded" if why.startswith("superseded") else "stopped applying", "requirement", req, why
+                    )
             before = now
     for x, values in _dated(ctx).items():
         kind = _kind(values)
@@ -137,8 +164,13 @@ def changes(ctx: RunContext) -> list[Row]:
 def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: set[str]) -> None:
     if a.status not in old:
         was = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
-        add(a.as_at, "delegation changed" if old else "delegation recorded", "delegation arrangement", a.iri,
-            f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}")
+        add(
+            a.as_at,
+            "delegation changed" if old else "delegation recorded",
+            "delegation arrangement",
+            a.iri,
+            f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}",
+        )
 
 
 def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:

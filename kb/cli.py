@@ -52,9 +52,7 @@ pass_ctx = click.make_pass_decorator(Context)
     type=click.Path(file_okay=False),
     help="Build output folder (default HOME/dist).",
 )
-@click.option(
-    "--endpoint", envvar="ALIGNKB_ENDPOINT", help="Query a remote SPARQL 1.1 endpoint instead of dist/."
-)
+@click.option("--endpoint", envvar="ALIGNKB_ENDPOINT", help="Query a remote SPARQL 1.1 endpoint instead of dist/.")
 @click.version_option(package_name="alignkb")
 @click.pass_context
 def main(ctx: click.Context, home: str | None, dist: str | None, endpoint: str | None) -> None:
@@ -163,8 +161,7 @@ def stats(obj: Context, fmt: str) -> None:
     click.echo(f"{result.triples:,} asserted triples in {result.assertions:,} assertion graphs")
     click.echo(f"assertions with a locator: {result.with_locator:,} ({result.locator_share:.1%})")
     click.echo(
-        f"secondary-source assertions: {result.secondary_assertions:,}; "
-        f"unconfirmed: {result.unconfirmed_assertions:,}"
+        f"secondary-source assertions: {result.secondary_assertions:,}; unconfirmed: {result.unconfirmed_assertions:,}"
     )
     click.echo("\nentities per class:")
     for row in result.classes:
@@ -198,9 +195,7 @@ def serve(obj: Context, port: int, host: str) -> None:
         except BuildFailed as failed:
             click.echo(str(failed), err=True)
             sys.exit(1)
-    app = create_app(
-        {"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint}
-    )
+    app = create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint})
     from waitress import serve as waitress_serve
 
     click.echo(f"serving alignkb on http://{host}:{port}/", err=True)
@@ -264,17 +259,22 @@ def _analysis_command(analysis):  # type: ignore[no-untyped-def]
         click.echo(render(result, fmt))
 
     options = [
-        click.Option([f"--{p.name}", p.name.replace("-", "_")],
-                     help=p.description + (" (optional)" if p.optional else " (required)")
-                     + (f" One of: {', '.join(p.choices)}." if p.choices else ""))
+        click.Option(
+            [f"--{p.name}", p.name.replace("-", "_")],
+            help=p.description
+            + (" (optional)" if p.optional else " (required)")
+            + (f" One of: {', '.join(p.choices)}." if p.choices else ""),
+        )
         for p in analysis.params
     ]
     options.append(click.Option(["--as-at", "as_at"], help="Answer as at this date (YYYY-MM-DD; default today)."))
-    options.append(click.Option(["--format", "fmt"], type=click.Choice(["table", "json", "csv"]), default="table",
-                                show_default=True))
+    options.append(
+        click.Option(
+            ["--format", "fmt"], type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+        )
+    )
     help_text = f"{analysis.question}\n\nRule: {analysis.rule}\n\nColumns: {', '.join(analysis.columns)}"
-    return click.Command(analysis.name, callback=callback, params=options, help=help_text,
-                         short_help=analysis.question)
+    return click.Command(analysis.name, callback=callback, params=options, help=help_text, short_help=analysis.question)
 
 
 @main.group(cls=AnalysisGroup)
@@ -288,14 +288,18 @@ def query() -> None:
 @main.command()
 @click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
 @click.option("--repeat", default=5, show_default=True, type=int, help="Runs per analysis (the median is reported).")
-@click.option("--rdflib-timeout", default=10.0, show_default=True, type=float,
-              help="Seconds allowed to rdflib's engine per query (0 skips rdflib).")
+@click.option(
+    "--rdflib-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds allowed to rdflib's engine per query (0 skips rdflib).",
+)
 @click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
 @click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
-def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool,
-          fmt: str) -> None:
+def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool, fmt: str) -> None:
     """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
     own engine on the same queries). With --real, time the analyses on the built knowledge base."""
     from .bench import bench_real, format_table, run_bench
@@ -307,8 +311,9 @@ def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_che
         report = bench_real(store, repeat)
         click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
         return
-    report = run_bench(triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check,
-                       progress=_progress(fmt == "json"))
+    report = run_bench(
+        triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check, progress=_progress(fmt == "json")
+    )
     click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
 
 

@@ -12,8 +12,11 @@ from .store import term_text
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 AK = "https://w3id.org/alignkb/ontology#"
 INVERSE = {
-    SKOS + "exactMatch": "exactMatch", SKOS + "closeMatch": "closeMatch", SKOS + "relatedMatch": "relatedMatch",
-    SKOS + "broadMatch": "narrowMatch", SKOS + "narrowMatch": "broadMatch",
+    SKOS + "exactMatch": "exactMatch",
+    SKOS + "closeMatch": "closeMatch",
+    SKOS + "relatedMatch": "relatedMatch",
+    SKOS + "broadMatch": "narrowMatch",
+    SKOS + "narrowMatch": "broadMatch",
     AK + "contributesTo": "receives contribution from",
 }
 
@@ -50,14 +53,37 @@ def crosswalk(ctx: RunContext) -> list[Row]:
                     expl.insert(0, f"{ctx.name_of(item)} exactMatch {ctx.name_of(via)}")
                 out.append(_row(ctx, item, rel, other, expl, ctx.provenance.many([triple])))
         if not found:
-            out.append(_row(ctx, item, "no match", "", [f"{ctx.name_of(item)} has no link to "
-                                                          f"{ctx.name_of(ctx.params['to'])}"], []))
+            out.append(
+                _row(
+                    ctx,
+                    item,
+                    "no match",
+                    "",
+                    [f"{ctx.name_of(item)} has no link to {ctx.name_of(ctx.params['to'])}"],
+                    [],
+                )
+            )
     for other in sorted(right - matched_right, key=lambda i: ctx.label(i).lower()):
-        out.append(_row(ctx, "", "no match", other, [f"nothing in {ctx.name_of(ctx.params['from'])} links to "
-                                                       f"{ctx.name_of(other)}"], []))
+        out.append(
+            _row(
+                ctx,
+                "",
+                "no match",
+                other,
+                [f"nothing in {ctx.name_of(ctx.params['from'])} links to {ctx.name_of(other)}"],
+                [],
+            )
+        )
     return out
 
 
 def _row(ctx: RunContext, a: str, rel: str, b: str, expl: list[str], sources: list[dict[str, object]]) -> Row:
-    return {"from_item": a, "from_label": ctx.label(a), "relation": rel, "to_item": b, "to_label": ctx.label(b),
-            "explanation": expl, "sources": sources}
+    return {
+        "from_item": a,
+        "from_label": ctx.label(a),
+        "relation": rel,
+        "to_item": b,
+        "to_label": ctx.label(b),
+        "explanation": expl,
+        "sources": sources,
+    }

@@ -27,11 +27,13 @@ def evidence(ctx: RunContext) -> list[Row]:
     graphs_per_statement: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for r in rows:
         graphs_per_statement[(_value(ctx, r["s"]), _value(ctx, r["p"]), _value(ctx, r["o"]))].add(
-            term_text(r["g"]) or "")
+            term_text(r["g"]) or ""
+        )
     conflicts = [
         term_text(r["c"]) or ""
-        for r in ctx.store.select("SELECT DISTINCT ?c WHERE { ?c a ak:Conflict ; ak:concerns ?e }",
-                                  {"e": ox.NamedNode(entity)}).rows
+        for r in ctx.store.select(
+            "SELECT DISTINCT ?c WHERE { ?c a ak:Conflict ; ak:concerns ?e }", {"e": ox.NamedNode(entity)}
+        ).rows
     ]
     out: list[Row] = []
     for r in rows:
@@ -42,17 +44,28 @@ def evidence(ctx: RunContext) -> list[Row]:
             expl.append(f"corroborated: {n} evidence graphs state it")
         expl += [f"a recorded conflict concerns this entity: {ctx.name_of(c)}" for c in conflicts]
         src = {
-            "source": term_text(r["source"]), "title": term_text(r["title"]), "locator": term_text(r["locator"]),
-            "quote": term_text(r["quote"]), "confidence": (term_text(r["confidence"]) or "").rsplit("#", 1)[-1],
+            "source": term_text(r["source"]),
+            "title": term_text(r["title"]),
+            "locator": term_text(r["locator"]),
+            "quote": term_text(r["quote"]),
+            "confidence": (term_text(r["confidence"]) or "").rsplit("#", 1)[-1],
             "graph": term_text(r["g"]),
         }
-        out.append({
-            "subject": s, "predicate": compact(p), "object": o, "source": src["source"], "title": src["title"],
-            "locator": src["locator"], "confidence": src["confidence"], "quote": src["quote"],
-            "explanation": expl, "sources": [src],
-        })
-    out.sort(key=lambda x: (x["subject"] != entity, x["predicate"], x["object"], x["source"] or "",
-                            x["locator"] or ""))
+        out.append(
+            {
+                "subject": s,
+                "predicate": compact(p),
+                "object": o,
+                "source": src["source"],
+                "title": src["title"],
+                "locator": src["locator"],
+                "confidence": src["confidence"],
+                "quote": src["quote"],
+                "explanation": expl,
+                "sources": [src],
+            }
+        )
+    out.sort(key=lambda x: (x["subject"] != entity, x["predicate"], x["object"], x["source"] or "", x["locator"] or ""))
     return out
 
 
@@ -61,16 +74,21 @@ def conflicts(ctx: RunContext) -> list[Row]:
     grouped: dict[str, dict[str, Any]] = {}
     for r in ctx.select().rows:
         c = term_text(r["conflict"]) or ""
-        entry = grouped.setdefault(c, {"label": term_text(r["label"]) or "", "note": term_text(r["note"]) or "",
-                                       "concerns": set(), "sides": {}})
+        entry = grouped.setdefault(
+            c,
+            {"label": term_text(r["label"]) or "", "note": term_text(r["note"]) or "", "concerns": set(), "sides": {}},
+        )
         if r["concerns"] is not None:
             entry["concerns"].add(term_text(r["concerns"]))
         a = term_text(r["assertion"])
         if a:
             entry["sides"][a] = {
-                "source": term_text(r["source"]), "title": term_text(r["title"]), "locator": term_text(r["locator"]),
+                "source": term_text(r["source"]),
+                "title": term_text(r["title"]),
+                "locator": term_text(r["locator"]),
                 "quote": term_text(r["quote"]),
-                "confidence": (term_text(r["confidence"]) or "").rsplit("#", 1)[-1], "graph": a,
+                "confidence": (term_text(r["confidence"]) or "").rsplit("#", 1)[-1],
+                "graph": a,
             }
     out: list[Row] = []
     recorded: set[frozenset[str]] = set()
@@ -79,20 +97,27 @@ def conflicts(ctx: RunContext) -> list[Row]:
         expl = [e["note"]] if e["note"] else []
         for g, src in sorted(e["sides"].items()):
             said = [
-                f"{compact(term_text(t['s']) or '')} {compact(term_text(t['p']) or '')} "
-                f"{compact(_value(ctx, t['o']))}"
+                f"{compact(term_text(t['s']) or '')} {compact(term_text(t['p']) or '')} {compact(_value(ctx, t['o']))}"
                 for t in ctx.fetch("fetch-graph-statements", {"g": ox.NamedNode(g)}).rows
                 if (term_text(t["s"]) in e["concerns"] or not e["concerns"])
                 or any(term_text(t["o"]) == x for x in e["concerns"])
             ]
-            expl.append(f"{src['title'] or src['source']}, {src['locator']} ({src['confidence']}): "
-                        + ("; ".join(said[:8]) or "see graph " + compact(g)))
-        out.append({
-            "conflict": c, "label": e["label"] or ctx.label(c), "kind": "recorded",
-            "concerns": ctx.labelled(e["concerns"]), "note": e["note"],
-            "sides": [compact(g) for g in sorted(e["sides"])],
-            "explanation": expl, "sources": [e["sides"][g] for g in sorted(e["sides"])],
-        })
+            expl.append(
+                f"{src['title'] or src['source']}, {src['locator']} ({src['confidence']}): "
+                + ("; ".join(said[:8]) or "see graph " + compact(g))
+            )
+        out.append(
+            {
+                "conflict": c,
+                "label": e["label"] or ctx.label(c),
+                "kind": "recorded",
+                "concerns": ctx.labelled(e["concerns"]),
+                "note": e["note"],
+                "sides": [compact(g) for g in sorted(e["sides"])],
+                "explanation": expl,
+                "sources": [e["sides"][g] for g in sorted(e["sides"])],
+            }
+        )
     by_key: dict[tuple[str, str, str], list[Arrangement]] = defaultdict(list)
     for r in ctx.fetch("fetch-delegation-disagreements").rows:
         area, cat = term_text(r["area"]) or "", term_text(r["category"]) or ""
@@ -100,22 +125,28 @@ def conflicts(ctx: RunContext) -> list[Row]:
         if as_at is None:
             continue
         by_key[(area, cat, as_at.isoformat())].append(
-            Arrangement(term_text(r["arrangement"]) or "", area, cat, term_text(r["status"]) or "", None, as_at))
+            Arrangement(term_text(r["arrangement"]) or "", area, cat, term_text(r["status"]) or "", None, as_at)
+        )
     for (area, cat, as_at), arrs in sorted(by_key.items()):
         if len({a.status for a in arrs}) < 2:
             continue
         if any({area, cat} <= set(k) for k in recorded):
             continue
         sides = sorted(arrs, key=lambda a: a.iri)
-        out.append({
-            "conflict": "", "label": f"{ctx.label(area)}: {ctx.label(cat)} as at {as_at}", "kind": "detected",
-            "concerns": ctx.labelled({area, cat}),
-            "note": "delegation arrangements of the same date disagree: "
-                    + " / ".join(ctx.label(a.status) for a in sides),
-            "sides": [compact(a.iri) for a in sides],
-            "explanation": [f"{ctx.name_of(a.iri)}: {ctx.label(a.status)}" for a in sides],
-            "sources": ctx.provenance.many([(a.iri, "https://w3id.org/alignkb/ontology#delegationStatus", a.status)
-                                            for a in sides]),
-        })
+        out.append(
+            {
+                "conflict": "",
+                "label": f"{ctx.label(area)}: {ctx.label(cat)} as at {as_at}",
+                "kind": "detected",
+                "concerns": ctx.labelled({area, cat}),
+                "note": "delegation arrangements of the same date disagree: "
+                + " / ".join(ctx.label(a.status) for a in sides),
+                "sides": [compact(a.iri) for a in sides],
+                "explanation": [f"{ctx.name_of(a.iri)}: {ctx.label(a.status)}" for a in sides],
+                "sources": ctx.provenance.many(
+                    [(a.iri, "https://w3id.org/alignkb/ontology#delegationStatus", a.status) for a in sides]
+                ),
+            }
+        )
     out.sort(key=lambda r: (r["kind"], r["label"].lower()))
     return out

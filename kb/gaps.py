@@ -45,16 +45,25 @@ def gaps(ctx: RunContext) -> list[Row]:
             if not found.get("aspect"):
                 continue
             aspects = sorted(found.get("aspect", ()))
-            out.append(_row(ctx, kind, subject, "; ".join(aspects),
-                            [f"{ctx.name_of(subject)} has unknown aspect '{a}'" for a in aspects]))
+            out.append(
+                _row(
+                    ctx,
+                    kind,
+                    subject,
+                    "; ".join(aspects),
+                    [f"{ctx.name_of(subject)} has unknown aspect '{a}'" for a in aspects],
+                )
+            )
         elif kind == "boundary-handover":
             by_req = preparers.get((kind, subject), {})
             types = {t for ts in by_req.values() for t in ts}
             if len(by_req) < 2 or len(types) < 2:
                 continue
             expl = [f"{ctx.name_of(subject)} is a boundary group"]
-            expl += [f"covered by {ctx.name_of(r)}, prepared by {', '.join(ctx.labelled(ts))}"
-                     for r, ts in sorted(by_req.items())]
+            expl += [
+                f"covered by {ctx.name_of(r)}, prepared by {', '.join(ctx.labelled(ts))}"
+                for r, ts in sorted(by_req.items())
+            ]
             missing = "a handover between " + " and ".join(ctx.labelled(types))
             out.append(_row(ctx, kind, subject, missing, expl))
         elif not any(found.values()):

@@ -29,13 +29,29 @@ LINKS: dict[str, tuple[bool, str, bool]] = {
 }
 ADDRESSED_BY = "is to be addressed by"
 KIND_ORDER = [
-    ("ReportRequirement", "report requirement"), ("PlanRequirement", "plan requirement"),
-    ("Requirement", "requirement"), ("Plan", "plan"), ("Act", "instrument"), ("StatutoryInstrument", "instrument"),
-    ("StatutoryGuidance", "instrument"), ("Bill", "instrument"), ("Treaty", "instrument"), ("Part", "provision"),
-    ("Section", "provision"), ("Subsection", "provision"), ("Schedule", "provision"), ("Article", "provision"),
-    ("Provision", "provision"), ("PolicyDocument", "policy document"), ("LocalOutcome", "outcome"),
-    ("Outcome", "outcome"), ("Indicator", "indicator"), ("OutcomeSet", "outcome set"),
-    ("IndicatorSet", "indicator set"), ("PolicyFramework", "framework"), ("FrameworkComponent", "component"),
+    ("ReportRequirement", "report requirement"),
+    ("PlanRequirement", "plan requirement"),
+    ("Requirement", "requirement"),
+    ("Plan", "plan"),
+    ("Act", "instrument"),
+    ("StatutoryInstrument", "instrument"),
+    ("StatutoryGuidance", "instrument"),
+    ("Bill", "instrument"),
+    ("Treaty", "instrument"),
+    ("Part", "provision"),
+    ("Section", "provision"),
+    ("Subsection", "provision"),
+    ("Schedule", "provision"),
+    ("Article", "provision"),
+    ("Provision", "provision"),
+    ("PolicyDocument", "policy document"),
+    ("LocalOutcome", "outcome"),
+    ("Outcome", "outcome"),
+    ("Indicator", "indicator"),
+    ("OutcomeSet", "outcome set"),
+    ("IndicatorSet", "indicator set"),
+    ("PolicyFramework", "framework"),
+    ("FrameworkComponent", "component"),
 ]
 
 
@@ -73,8 +89,11 @@ def impact(ctx: RunContext) -> list[Row]:
                 continue
             edge = graph.edges[node, nxt]
             # an outcome reached from a requirement is not followed back to other requirements
-            if edge["relation"] == ADDRESSED_BY and node != start and graph.edges.get((parent[node], node), {}).get(
-                    "terminal"):
+            if (
+                edge["relation"] == ADDRESSED_BY
+                and node != start
+                and graph.edges.get((parent[node], node), {}).get("terminal")
+            ):
                 continue
             parent[nxt] = node
             depth[nxt] = depth[node] + 1
@@ -94,11 +113,17 @@ def impact(ctx: RunContext) -> list[Row]:
         applies = ""
         if "requirement" in kind:
             applies = "yes" if ctx.timeline.applies(node, ctx.as_at).applies else "no"
-        out.append({
-            "entity": node, "label": ctx.label(node) or compact(node), "type": kind,
-            "relation": last["relation"], "distance": depth[node], "applies": applies,
-            "explanation": steps,
-            "sources": ctx.provenance.many([last["triple"]]),
-        })
+        out.append(
+            {
+                "entity": node,
+                "label": ctx.label(node) or compact(node),
+                "type": kind,
+                "relation": last["relation"],
+                "distance": depth[node],
+                "applies": applies,
+                "explanation": steps,
+                "sources": ctx.provenance.many([last["triple"]]),
+            }
+        )
     out.sort(key=lambda r: (r["distance"], r["type"], r["label"].lower()))
     return out

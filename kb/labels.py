@@ -52,8 +52,17 @@ class Match:
 # How much a kind of name counts when several entities share it (higher wins a tie).
 _KIND_RANK = {"label": 4, "short": 4, "iri": 4, "alt": 3, "variant": 2, "notation": 2, "definition": 0}
 _WORDS = {
-    "section": "s", "sect": "s", "sec": "s", "schedule": "sch", "regulation": "reg", "regulations": "regs",
-    "article": "art", "paragraph": "para", "subsection": "s", "no": "", "number": "",
+    "section": "s",
+    "sect": "s",
+    "sec": "s",
+    "schedule": "sch",
+    "regulation": "reg",
+    "regulations": "regs",
+    "article": "art",
+    "paragraph": "para",
+    "subsection": "s",
+    "no": "",
+    "number": "",
 }
 
 
@@ -82,7 +91,7 @@ def expand_iri(text: str) -> str | None:
 def compact(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -264,8 +273,9 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
             return full
         local = re.split(r"[/#:]", full)[-1].replace("-", " ")
         hints = search(store, local, types, limit=5)
-        raise ParameterError(param, text, f"{param}: no entity <{full}> in the knowledge base",
-                             _suggest(index(store), hints))
+        raise ParameterError(
+            param, text, f"{param}: no entity <{full}> in the knowledge base", _suggest(index(store), hints)
+        )
     idx = index(store)
     allowed = idx.allowed(types)
     key = normalise(text)
@@ -276,8 +286,9 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
         if len(iris) == 1:
             return iris[0]
         hints = [Match(i, idx.display(i), tuple(idx.types.get(i, ())), 1.0, text) for i in iris]
-        raise ParameterError(param, text, f"{param}: '{text}' is ambiguous; it names {len(iris)} entities",
-                             _suggest(idx, hints))
+        raise ParameterError(
+            param, text, f"{param}: '{text}' is ambiguous; it names {len(iris)} entities", _suggest(idx, hints)
+        )
     what = " or ".join(compact(t) for t in types) if types else "entity"
     hints = search(store, text, types, limit=5)
     raise ParameterError(param, text, f"{param}: no {what} is called '{text}'", _suggest(idx, hints))

@@ -124,12 +124,16 @@ def obligations(ctx: RunContext) -> list[Row]:
                     if service != cat:
                         expl.append(f"{svc} is in the category {ctx.name_of(cat)}")
                         triples.append((service, AK + "inCategory", cat))
-                    expl += [f"{ctx.name_of(b)} is the lead agency for {ctx.name_of(cat)} in {ctx.label(area)}"
-                             for b in sorted(lead_bodies)]
+                    expl += [
+                        f"{ctx.name_of(b)} is the lead agency for {ctx.name_of(cat)} in {ctx.label(area)}"
+                        for b in sorted(lead_bodies)
+                    ]
                     triples += [(b, AK + "leadsFor", cat) for b in sorted(lead_bodies)]
                     lead_preparers[req] = lead_bodies
-                expl.append(f"{ctx.name_of(req)} is prepared by integration authorities; a lead agency is the "
-                            "integration authority for what it leads")
+                expl.append(
+                    f"{ctx.name_of(req)} is prepared by integration authorities; a lead agency is the "
+                    "integration authority for what it leads"
+                )
                 fed[req] = (expl, ctx.provenance.many(triples), "led by the lead agency (integration authority)")
                 continue
             if not arrs:
@@ -140,10 +144,13 @@ def obligations(ctx: RunContext) -> list[Row]:
                     triples.append((service, AK + "inCategory", a.category))
                 expl.append(f"delegated: {arrangement_text(ctx, a)}")
                 if len(held.get((area, a.category), [])) > 1:
-                    expl.append("sources disagree about this arrangement: " + "; ".join(
-                        arrangement_text(ctx, b) for b in held[(area, a.category)] if b != a))
-            expl.append(f"{ctx.name_of(req)} is prepared by integration authorities, which plan the functions "
-                        "delegated to them")
+                    expl.append(
+                        "sources disagree about this arrangement: "
+                        + "; ".join(arrangement_text(ctx, b) for b in held[(area, a.category)] if b != a)
+                    )
+            expl.append(
+                f"{ctx.name_of(req)} is prepared by integration authorities, which plan the functions delegated to them"
+            )
             route_text = "category delegated to the integration authority"
             extra_sources = [s for a in arrs for s in arrangement_sources(ctx, a)]
         else:
@@ -158,8 +165,10 @@ def obligations(ctx: RunContext) -> list[Row]:
                 triples.append((req, AK + "coversService", via))
                 route_text = route_text or route
                 for a in held.get((area, via), []):
-                    expl.append(f"delegation does not change this (the duty is not the integration "
-                                f"authority's alone): {arrangement_text(ctx, a)}")
+                    expl.append(
+                        f"delegation does not change this (the duty is not the integration "
+                        f"authority's alone): {arrangement_text(ctx, a)}"
+                    )
             if not route_text:
                 continue
         fed[req] = (expl, ctx.provenance.many(triples) + extra_sources, route_text)
@@ -173,8 +182,10 @@ def obligations(ctx: RunContext) -> list[Row]:
                 srcs = fed[target][1] + ctx.provenance.many([(req, AK + "reportsOn", target)])
                 fed[req] = (expl, srcs, f"reports on {ctx.label(target)}")
                 break
-    rows = [_obligation_row(ctx, land, req, area, cats, delegated, bodies, *fed[req], lead_preparers.get(req))
-            for req in fed]
+    rows = [
+        _obligation_row(ctx, land, req, area, cats, delegated, bodies, *fed[req], lead_preparers.get(req))
+        for req in fed
+    ]
     rows.sort(key=lambda r: (r["kind"] != "plan", r["requirement_label"].lower()))
     return rows
 
@@ -211,8 +222,9 @@ def _obligation_row(
         basis_expl.append(f"required by {ctx.name_of(b)}: {note}")
     if not basis:
         basis_expl = [f"non-statutory, rests on {ctx.name_of(x)}" for x in sorted(d.get("basisDocument", []))]
-    triples = [(req, AK + "legalBasis", b) for b in basis] + [(req, AK + "preparerType", t)
-                                                             for t in d.get("preparerType", [])]
+    triples = [(req, AK + "legalBasis", b) for b in basis] + [
+        (req, AK + "preparerType", t) for t in d.get("preparerType", [])
+    ]
     due = _first(d.get("dueRule", []))
     return {
         "requirement": req,
@@ -260,8 +272,9 @@ def delegation(ctx: RunContext) -> list[Row]:
         plans = {r for r in covering.get(cat, set()) if not land.ia_only(r)}
         if is_delegated:
             plans |= set(ia_reqs)
-        history = sorted((a for a in every if a.area == a_area and a.category == cat and a not in arrs),
-                         key=lambda a: a.as_at)
+        history = sorted(
+            (a for a in every if a.area == a_area and a.category == cat and a not in arrs), key=lambda a: a.as_at
+        )
         expl = [arrangement_text(ctx, a) for a in arrs]
         if len(statuses) > 1:
             expl.append("conflict: sources disagree about this arrangement on the same date")
@@ -269,36 +282,54 @@ def delegation(ctx: RunContext) -> list[Row]:
         lead = leads.get((a_area, cat), set())
         expl += [f"{ctx.name_of(b)} leads for {ctx.name_of(cat)}" for b in sorted(lead)]
         if is_delegated:
-            expl.append("delegated, so the integration authority's plans cover it: "
-                        + ", ".join(ctx.label(r) for r in ia_reqs))
-        rows.append({
-            "area": a_area,
-            "area_label": ctx.label(a_area),
-            "category": cat,
-            "category_label": ctx.label(cat),
-            "status": " / ".join(ctx.label(s) for s in statuses),
-            "delegated_to": ctx.labelled({a.delegated_to for a in arrs if a.delegated_to}),
-            "as_at": arrs[0].as_at.isoformat(),
-            "conflict": "yes" if len(statuses) > 1 else "no",
-            "lead": ctx.labelled(lead),
-            "covered_by": ctx.labelled(plans),
-            "arrangements": [a.iri for a in arrs],
-            "explanation": expl,
-            "sources": [s for a in arrs for s in arrangement_sources(ctx, a)],
-        })
+            expl.append(
+                "delegated, so the integration authority's plans cover it: " + ", ".join(ctx.label(r) for r in ia_reqs)
+            )
+        rows.append(
+            {
+                "area": a_area,
+                "area_label": ctx.label(a_area),
+                "category": cat,
+                "category_label": ctx.label(cat),
+                "status": " / ".join(ctx.label(s) for s in statuses),
+                "delegated_to": ctx.labelled({a.delegated_to for a in arrs if a.delegated_to}),
+                "as_at": arrs[0].as_at.isoformat(),
+                "conflict": "yes" if len(statuses) > 1 else "no",
+                "lead": ctx.labelled(lead),
+                "covered_by": ctx.labelled(plans),
+                "arrangements": [a.iri for a in arrs],
+                "explanation": expl,
+                "sources": [s for a in arrs for s in arrangement_sources(ctx, a)],
+            }
+        )
     for (l_area, cat), bodies in sorted(leads.items()):
         if (l_area, cat) in held or (area and l_area != area) or (cats is not None and cat not in cats):
             continue
         plans = {r for r in covering.get(cat, set()) if not land.ia_only(r)} | set(ia_reqs)
-        rows.append({
-            "area": l_area, "area_label": ctx.label(l_area), "category": cat, "category_label": ctx.label(cat),
-            "status": "led by a lead agency", "delegated_to": ctx.labelled(bodies), "as_at": "",
-            "conflict": "no", "lead": ctx.labelled(bodies), "covered_by": ctx.labelled(plans), "arrangements": [],
-            "explanation": [f"{ctx.name_of(b)} leads for {ctx.name_of(cat)} in {ctx.name_of(l_area)} "
-                            "(lead agency model; no delegation arrangement recorded)" for b in sorted(bodies)]
-            + ["the lead agency is the integration authority for it, so its integration plans cover it: "
-               + ", ".join(ctx.label(r) for r in ia_reqs)],
-            "sources": ctx.provenance.many([(b, AK + "leadsFor", cat) for b in sorted(bodies)]),
-        })
+        rows.append(
+            {
+                "area": l_area,
+                "area_label": ctx.label(l_area),
+                "category": cat,
+                "category_label": ctx.label(cat),
+                "status": "led by a lead agency",
+                "delegated_to": ctx.labelled(bodies),
+                "as_at": "",
+                "conflict": "no",
+                "lead": ctx.labelled(bodies),
+                "covered_by": ctx.labelled(plans),
+                "arrangements": [],
+                "explanation": [
+                    f"{ctx.name_of(b)} leads for {ctx.name_of(cat)} in {ctx.name_of(l_area)} "
+                    "(lead agency model; no delegation arrangement recorded)"
+                    for b in sorted(bodies)
+                ]
+                + [
+                    "the lead agency is the integration authority for it, so its integration plans cover it: "
+                    + ", ".join(ctx.label(r) for r in ia_reqs)
+                ],
+                "sources": ctx.provenance.many([(b, AK + "leadsFor", cat) for b in sorted(bodies)]),
+            }
+        )
     rows.sort(key=lambda r: (r["area_label"].lower(), r["category_label"].lower()))
     return rows

@@ -62,8 +62,9 @@ def overlaps(ctx: RunContext) -> list[Row]:
         shared[d] = vals
     score = np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
     keep = np.nonzero(score >= minimum - 1e-9)[0]
-    order = sorted(keep, key=lambda k: (-round(float(score[k]), 6), ctx.label(reqs[ii[k]]).lower(),
-                                        ctx.label(reqs[jj[k]]).lower()))
+    order = sorted(
+        keep, key=lambda k: (-round(float(score[k]), 6), ctx.label(reqs[ii[k]]).lower(), ctx.label(reqs[jj[k]]).lower())
+    )
     if len(order) > MAX_ROWS:
         ctx.notes.append(f"{len(order)} pairs scored ≥ {minimum}; the first {MAX_ROWS} are listed")
         order = order[:MAX_ROWS]
@@ -77,12 +78,17 @@ def overlaps(ctx: RunContext) -> list[Row]:
             if union:
                 names = ", ".join(ctx.labelled(common)[:12]) or "nothing"
                 expl.append(f"{d}: {len(common)} shared of {len(union)} ({names})")
-        out.append({
-            "requirement_a": a, "label_a": ctx.label(a), "requirement_b": b, "label_b": ctx.label(b),
-            "score": round(float(score[k]), 3),
-            **{f"shared_{d}": int(shared[d][k]) if d in shared else 0 for d in WEIGHTS},
-            "explanation": expl,
-        })
+        out.append(
+            {
+                "requirement_a": a,
+                "label_a": ctx.label(a),
+                "requirement_b": b,
+                "label_b": ctx.label(b),
+                "score": round(float(score[k]), 3),
+                **{f"shared_{d}": int(shared[d][k]) if d in shared else 0 for d in WEIGHTS},
+                "explanation": expl,
+            }
+        )
     return out
 
 
@@ -151,21 +157,24 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
             to = ", ".join(ctx.labelled(land.details.get(r, {}).get("recipient", []))) or "no recipient recorded"
             expl.append(f"{ctx.label(r)} goes to {to}")
         cluster_links = [(a, rel, b) for a, rel, b in links if a in inds]
-        expl += [f"{ctx.label(a)} {rel.rsplit('#', 1)[-1]} {ctx.label(b)}: the same measure"
-                 for a, rel, b in cluster_links]
+        expl += [
+            f"{ctx.label(a)} {rel.rsplit('#', 1)[-1]} {ctx.label(b)}: the same measure" for a, rel, b in cluster_links
+        ]
         triples: list[tuple[str, str, Any]] = list(cluster_links)
         triples += [(i, AK + "inSet", s) for i in inds for s in sets.get(i, ())]
-        out.append({
-            "measure": names[0],
-            "indicators": sorted(inds),
-            "indicator_sets": ctx.labelled(c_sets),
-            "reports": ctx.labelled(c_reports),
-            "recipients": ctx.labelled(recipients),
-            "n_reports": len(c_reports),
-            "n_sets": len(c_sets),
-            "explanation": expl,
-            "sources": ctx.provenance.many(triples),
-        })
+        out.append(
+            {
+                "measure": names[0],
+                "indicators": sorted(inds),
+                "indicator_sets": ctx.labelled(c_sets),
+                "reports": ctx.labelled(c_reports),
+                "recipients": ctx.labelled(recipients),
+                "n_reports": len(c_reports),
+                "n_sets": len(c_sets),
+                "explanation": expl,
+                "sources": ctx.provenance.many(triples),
+            }
+        )
     out.sort(key=lambda r: (-r["n_reports"], -r["n_sets"], r["measure"].lower()))
     return out
 
@@ -206,10 +215,17 @@ def burden(ctx: RunContext) -> list[Row]:
             if years and years[0] > 0:
                 per_year += 1.0 / years[0]
         return {
-            "level": level, "name": ctx.label(entity), "entity": entity, "plans": len(plans),
-            "reports": len(reps), "indicators": len(inds), "per_year": round(per_year, 2),
-            "explanation": [f"{ctx.label(r)} ({land.kind(r) or 'requirement'})"
-                            for r in sorted(reqs, key=lambda r: ctx.label(r).lower())],
+            "level": level,
+            "name": ctx.label(entity),
+            "entity": entity,
+            "plans": len(plans),
+            "reports": len(reps),
+            "indicators": len(inds),
+            "per_year": round(per_year, 2),
+            "explanation": [
+                f"{ctx.label(r)} ({land.kind(r) or 'requirement'})"
+                for r in sorted(reqs, key=lambda r: ctx.label(r).lower())
+            ],
         }
 
     is_type = bool(body) and AK + "BodyType" in ctx.labels.types.get(body or "", set())

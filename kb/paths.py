@@ -49,9 +49,7 @@ def _looks_like_home(path: Path) -> bool:
     return (path / "ontology" / "alignkb.ttl").is_file() and (path / "sources").is_dir()
 
 
-def find_home(
-    explicit: str | os.PathLike[str] | None = None, dist: str | os.PathLike[str] | None = None
-) -> Home:
+def find_home(explicit: str | os.PathLike[str] | None = None, dist: str | os.PathLike[str] | None = None) -> Home:
     """Locate the knowledge-base home; raise FileNotFoundError with the places tried."""
     dist_path = Path(dist) if dist else None
     tried: list[str] = []
@@ -69,9 +67,7 @@ def find_home(
         tried.append(str(candidate))
         if _looks_like_home(candidate):
             return Home(candidate.resolve(), dist_path)
-    raise FileNotFoundError(
-        "no alignkb home (ontology/alignkb.ttl and sources/) found in: " + ", ".join(tried)
-    )
+    raise FileNotFoundError("no alignkb home (ontology/alignkb.ttl and sources/) found in: " + ", ".join(tried))
 
 
 def queries_dir() -> Path:

@@ -22,9 +22,9 @@ PREDICATE_PREFIXES = {
 def _short(iri: str) -> str:
     for ns, prefix in PREDICATE_PREFIXES.items():
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     if iri.startswith("https://w3id.org/alignkb/id/"):
-        return "kb:" + iri[len("https://w3id.org/alignkb/id/"):]
+        return "kb:" + iri[len("https://w3id.org/alignkb/id/") :]
     return iri
 
 
@@ -68,13 +68,17 @@ class Provenance:
                 return None
 
             source = value("http://www.w3.org/ns/prov#wasDerivedFrom")
-            self._records[graph.value] = None if source is None else {
-                "source": source,
-                "title": value("http://purl.org/dc/terms/title", None, ox.NamedNode(source)),
-                "locator": value(AK + "locator"),
-                "quote": value(AK + "quote"),
-                "confidence": (value(AK + "confidence") or "").rsplit("#", 1)[-1] or None,
-            }
+            self._records[graph.value] = (
+                None
+                if source is None
+                else {
+                    "source": source,
+                    "title": value("http://purl.org/dc/terms/title", None, ox.NamedNode(source)),
+                    "locator": value(AK + "locator"),
+                    "quote": value(AK + "quote"),
+                    "confidence": (value(AK + "confidence") or "").rsplit("#", 1)[-1] or None,
+                }
+            )
         return self._records[graph.value]
 
     def of(self, s: str, p: str, o: str | ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:

@@ -29,10 +29,8 @@ def table_text(columns: Sequence[str], rows: Sequence[dict[str, object]], max_wi
 
 def render_table(store: Store, query: str) -> str:
     stripped = query.lstrip()
-    if (
-        stripped.upper().startswith("ASK")
-        or (" ASK " in f" {stripped.upper()[:200]} "
-        and "SELECT" not in stripped.upper())
+    if stripped.upper().startswith("ASK") or (
+        " ASK " in f" {stripped.upper()[:200]} " and "SELECT" not in stripped.upper()
     ):
         return "true" if store.ask(query) else "false"
     body, _ = store.raw(query, "json")

@@ -102,9 +102,7 @@ def violation_queries() -> list[QueryDoc]:
     return [QueryDoc.load(p) for p in sorted(queries_dir().glob("*-violation.rq"))]
 
 
-def run_violation_queries(
-    store: ox.Store, files: dict[str, str], graph_files: dict[str, str]
-) -> list[Problem]:
+def run_violation_queries(store: ox.Store, files: dict[str, str], graph_files: dict[str, str]) -> list[Problem]:
     """Run every ``*-violation.rq``; each row is a problem. Rows bind ?focus and may bind ?graph and ?message."""
     problems: list[Problem] = []
     for doc in violation_queries():

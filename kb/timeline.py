@@ -81,7 +81,7 @@ class LegalState:
 
     @property
     def is_instrument(self) -> bool:
-        return not any(t.startswith(AK) and t[len(AK):] in _PROVISION_TYPES for t in self.types)
+        return not any(t.startswith(AK) and t[len(AK) :] in _PROVISION_TYPES for t in self.types)
 
 
 _PROVISION_TYPES = {"Provision", "Part", "Section", "Subsection", "Schedule", "Article"}
@@ -111,8 +111,10 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
         if live:
             enacted = enacted_of(x, seen)
             if enacted is not None and enacted <= min(live):
-                return enacted, (f"in force as at {min(live)} ({compact(x)}); commencement date not recorded, "
-                                 f"taken as the enactment date {enacted}")
+                return enacted, (
+                    f"in force as at {min(live)} ({compact(x)}); commencement date not recorded, "
+                    f"taken as the enactment date {enacted}"
+                )
             return min(live), f"known in force as at {min(live)} ({compact(x)}); earlier date unknown"
         return None, "no in-force date (prospective)"
 
@@ -130,8 +132,11 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
 
     def end_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
         p = props.get(x, {})
-        ends = [(d, f"repealed on {d}" + ("" if len(seen) == 1 else f" (with {x})"))
-                for d in map(parse_date, p.get("repealedOn", [])) if d]
+        ends = [
+            (d, f"repealed on {d}" + ("" if len(seen) == 1 else f" (with {x})"))
+            for d in map(parse_date, p.get("repealedOn", []))
+            if d
+        ]
         if AK + "Repealed" in p.get("status", []):
             ends += [(d, f"repealed as at {d} ({compact(x)})") for d in map(parse_date, p.get("statusAsAt", [])) if d]
         for parent in p.get("partOf", []):
@@ -229,10 +234,16 @@ def arrangements(store: Store, area: str | None = None) -> list[Arrangement]:
         as_at = parse_date(term_text(row["asAt"]))
         if as_at is None:
             continue
-        out.append(Arrangement(
-            term_text(row["arrangement"]) or "", term_text(row["area"]) or "", term_text(row["category"]) or "",
-            term_text(row["status"]) or "", term_text(row["delegatedTo"]), as_at,
-        ))
+        out.append(
+            Arrangement(
+                term_text(row["arrangement"]) or "",
+                term_text(row["area"]) or "",
+                term_text(row["category"]) or "",
+                term_text(row["status"]) or "",
+                term_text(row["delegatedTo"]),
+                as_at,
+            )
+        )
     return out
 
 

@@ -59,8 +59,20 @@ def _case(name: str) -> tuple[dict[str, str], date | None]:
 
 
 def test_every_analysis_of_the_product_brief_is_defined_once() -> None:
-    wanted = {"obligations", "overlaps", "duplicate-reporting", "gaps", "burden", "landscape-at", "changes",
-              "impact", "conflicts", "evidence", "delegation", "crosswalk"}
+    wanted = {
+        "obligations",
+        "overlaps",
+        "duplicate-reporting",
+        "gaps",
+        "burden",
+        "landscape-at",
+        "changes",
+        "impact",
+        "conflicts",
+        "evidence",
+        "delegation",
+        "crosswalk",
+    }
     assert wanted <= set(analyses())
     assert set(NAMES) == set(analyses()), "every analysis has a golden test folder"
     for a in analyses().values():
@@ -118,11 +130,13 @@ def test_obligations_explain_the_chain_with_sources(store: OxigraphStore) -> Non
 
 
 def test_obligations_leave_out_integration_plans_where_not_delegated(store: OxigraphStore) -> None:
-    before = run(store, "obligations", {"area": "Alphashire", "service": "child protection social work"},
-                 date(2023, 1, 1))
+    before = run(
+        store, "obligations", {"area": "Alphashire", "service": "child protection social work"}, date(2023, 1, 1)
+    )
     assert {r["requirement_label"] for r in before.rows} == {"Children's plan", "Children's plan annual report"}
-    after = run(store, "obligations", {"area": "Alphashire", "service": "child protection social work"},
-                date(2024, 6, 1))
+    after = run(
+        store, "obligations", {"area": "Alphashire", "service": "child protection social work"}, date(2024, 6, 1)
+    )
     assert "Strategic plan" in {r["requirement_label"] for r in after.rows}
 
 
@@ -191,8 +205,21 @@ def test_bad_date_and_choice_list_what_is_allowed(store: OxigraphStore) -> None:
 def test_cli_query_json_csv_table_and_errors(fixture_home, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
     home = fixture_home("obligations")
     base = ["--home", str(home.root), "--dist", str(home.dist), "query"]
-    out = runner.invoke(main, [*base, "obligations", "--area", "Alphashire", "--service", "health visiting",
-                               "--as-at", "2024-06-01", "--format", "json"])
+    out = runner.invoke(
+        main,
+        [
+            *base,
+            "obligations",
+            "--area",
+            "Alphashire",
+            "--service",
+            "health visiting",
+            "--as-at",
+            "2024-06-01",
+            "--format",
+            "json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["analysis"] == "obligations" and data["as_at"] == "2024-06-01"
@@ -215,8 +242,13 @@ def test_cli_query_json_csv_table_and_errors(fixture_home, runner: CliRunner) ->
 
 def test_result_json_shape() -> None:
     result = AnalysisResult("x", {"a": "b"}, ["c"], [{"c": 1}], date(2024, 1, 1))
-    assert result.to_json() == {"analysis": "x", "params": {"a": "b"}, "as_at": "2024-01-01", "columns": ["c"],
-                                "rows": [{"c": 1}]}
+    assert result.to_json() == {
+        "analysis": "x",
+        "params": {"a": "b"},
+        "as_at": "2024-01-01",
+        "columns": ["c"],
+        "rows": [{"c": 1}],
+    }
 
 
 def test_every_analysis_runs_within_budget_on_the_fixture(store: OxigraphStore) -> None:
@@ -226,4 +258,3 @@ def test_every_analysis_runs_within_budget_on_the_fixture(store: OxigraphStore) 
         result = run(store, name, params, as_at)
         for row in result.rows:
             assert set(analyses()[name].columns) <= set(row), name
-

@@ -21,10 +21,11 @@ def test_synthetic_generator_scales_with_the_request() -> None:
 
 
 def test_bench_json_reports_build_and_every_analysis(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["bench", "--triples", "3000", "--repeat", "1", "--rdflib-timeout", "5",
-                                  "--no-check", "--format", "json"])
+    result = runner.invoke(
+        main, ["bench", "--triples", "3000", "--repeat", "1", "--rdflib-timeout", "5", "--no-check", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output[result.output.index("{"):])
+    report = json.loads(result.output[result.output.index("{") :])
     assert report["quads"] > 1000
     assert report["build_s"]["without_shacl_hermit"] > 0
     assert set(report["analyses"]) == set(analyses())

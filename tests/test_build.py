@@ -69,8 +69,7 @@ def test_missing_locator_fails_validation_with_the_rules_message(make_home: Make
     with pytest.raises(BuildFailed) as failed:
         build(home)
     assert any(
-        p.rule == "AssertionLocatorShape" and "must say where in its source" in p.message
-        for p in failed.value.problems
+        p.rule == "AssertionLocatorShape" and "must say where in its source" in p.message for p in failed.value.problems
     )
     assert not home.dist.exists()
 

@@ -25,9 +25,7 @@ def test_build_then_sparql_json_prints_sparql_results(runner: CliRunner, make_ho
     result = runner.invoke(main, args(home, "build", "-q"))
     assert result.exit_code == 0, result.output
     assert "built" in result.output
-    result = runner.invoke(
-        main, args(home, "sparql", "SELECT ?plan WHERE { ?plan a ak:Plan }", "--format", "json")
-    )
+    result = runner.invoke(main, args(home, "sparql", "SELECT ?plan WHERE { ?plan a ak:Plan }", "--format", "json"))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["head"]["vars"] == ["plan"]
@@ -61,16 +59,12 @@ def test_sparql_ask_and_construct(runner: CliRunner, built_home: Home) -> None:
 
 
 def test_malformed_sparql_exits_2_with_the_parsers_message(runner: CliRunner, built_home: Home) -> None:
-    result = runner.invoke(
-        main, args(built_home, "sparql", "SELEC ?x WHERE { ?x ?y ?z }", "--format", "json")
-    )
+    result = runner.invoke(main, args(built_home, "sparql", "SELEC ?x WHERE { ?x ?y ?z }", "--format", "json"))
     assert result.exit_code == 2
     assert "error" in result.output and "1:" in result.output
 
 
-def test_stats_reports_classes_sources_locator_share_and_unconfirmed(
-    runner: CliRunner, built_home: Home
-) -> None:
+def test_stats_reports_classes_sources_locator_share_and_unconfirmed(runner: CliRunner, built_home: Home) -> None:
     result = runner.invoke(main, args(built_home, "stats", "--format", "json"))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

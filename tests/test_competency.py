@@ -27,7 +27,8 @@ def store(kb_store: OxigraphStore) -> OxigraphStore:
 
 # 1. Which plans and reports must service S in area A feed, and why?
 def test_inverclyde_health_visiting_feeds_the_ijb_strategic_plan_and_the_childrens_services_plan(
-        store: OxigraphStore) -> None:
+    store: OxigraphStore,
+) -> None:
     result = run(store, "obligations", {"area": "Inverclyde", "service": "health visiting"}, D)
     rows = {local(r["requirement"]): r for r in result.rows}
     assert {"req-strategic-plan", "req-childrens-services-plan"} <= set(rows)
@@ -44,7 +45,8 @@ def test_misspelt_area_from_the_seeds_resolves(store: OxigraphStore) -> None:
 
 
 def test_childrens_services_plan_is_prepared_jointly_by_council_and_health_board_every_three_years(
-        store: OxigraphStore) -> None:
+    store: OxigraphStore,
+) -> None:
     result = run(store, "obligations", {"area": "Inverclyde", "service": "health visiting"}, D)
     csp = next(r for r in result.rows if local(r["requirement"]) == "req-childrens-services-plan")
     assert csp["jointly"] == "yes" and csp["cycle"] == "every three years"
@@ -111,8 +113,7 @@ def test_highland_lead_agency_has_childrens_services_at_the_council(store: Oxigr
 
 @pytest.mark.parametrize("year", [2022, 2024])
 def test_renfrewshire_childrens_social_work_is_not_delegated(store: OxigraphStore, year: int) -> None:
-    result = run(store, "delegation", {"area": "Renfrewshire", "service": "children's social work"},
-                 date(year, 12, 31))
+    result = run(store, "delegation", {"area": "Renfrewshire", "service": "children's social work"}, date(year, 12, 31))
     assert [r["status"] for r in result.rows] == ["not delegated"]
 
 
@@ -141,8 +142,9 @@ def test_uncrc_act_childrens_rights_report_did_not_exist_in_2020(store: Oxigraph
     status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2025-06-01"}).rows}
     assert status["req-childrens-rights-report"] == "applies"
     changes = run(store, "changes", {"from": "2020-01-01", "to": "2025-06-01"})
-    assert any(local(r["entity"]) == "req-childrens-rights-report" and r["change"] == "started to apply"
-               for r in changes.rows)
+    assert any(
+        local(r["entity"]) == "req-childrens-rights-report" and r["change"] == "started to apply" for r in changes.rows
+    )
 
 
 # 8. Impact of repealing a provision.

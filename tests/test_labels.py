@@ -58,8 +58,7 @@ def test_expand_iri_takes_full_and_prefixed_iris() -> None:
         ("IJB strategic plan", None, "req-sp"),
     ],
 )
-def test_resolve_names_as_people_type_them(store: OxigraphStore, typed: str, types: list[str] | None,
-                                           iri: str) -> None:
+def test_resolve_names_as_people_type_them(store: OxigraphStore, typed: str, types: list[str] | None, iri: str) -> None:
     assert resolve(store, typed, types) == KB + iri
 
 

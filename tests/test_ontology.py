@@ -49,9 +49,7 @@ def test_every_class_and_property_has_label_definition_and_source_or_rationale(r
                 continue
             has_label = graph.value(term, RDFS.label) is not None
             has_def = graph.value(term, SKOS.definition) is not None
-            has_why = (
-                graph.value(term, DCTERMS.source) is not None or graph.value(term, AK.rationale) is not None
-            )
+            has_why = graph.value(term, DCTERMS.source) is not None or graph.value(term, AK.rationale) is not None
             if not (has_label and has_def and has_why):
                 missing.append(str(term))
     assert missing == []

@@ -76,9 +76,7 @@ def test_every_shape_states_its_rule_in_a_message(repo_home) -> None:
 
 
 def test_problem_names_the_file_of_the_offending_entity(make_home: MakeHome) -> None:
-    home = make_home(
-        {"missing-locator": {"data.trig": (DATA / "shapes" / "missing-locator.trig").read_text()}}
-    )
+    home = make_home({"missing-locator": {"data.trig": (DATA / "shapes" / "missing-locator.trig").read_text()}})
     # the locator rule is about the assertion, which lives in the provenance graph; the label rule names the file
     text = (DATA / "shapes" / "unlabelled-entity.trig").read_text()
     home = make_home({"unlabelled-entity": {"data.trig": text}})

@@ -7,9 +7,7 @@ from webapp import create_app
 
 
 def test_health_reports_the_built_knowledge_base(built_home: Home) -> None:
-    app = create_app(
-        {"ALIGNKB_HOME": str(built_home.root), "ALIGNKB_DIST": str(built_home.dist), "TESTING": True}
-    )
+    app = create_app({"ALIGNKB_HOME": str(built_home.root), "ALIGNKB_DIST": str(built_home.dist), "TESTING": True})
     response = app.test_client().get("/health")
     assert response.status_code == 200
     data = response.get_json()

@@ -117,7 +117,8 @@ def test_entity_page_groups_outgoing_and_incoming_relations_with_sources(client:
     incoming = {g["property"]["curie"]: g for g in data["incoming"]}
     assert [v["value"]["href"] for v in incoming["ak:realises"]["values"]] == ["/id/plan-inverclyde-csp-2023"]
     assert [v["value"]["href"] for v in incoming["ak:reportsOn"]["values"]] == [
-        "/id/req-childrens-services-plan-annual-report"]
+        "/id/req-childrens-services-plan-annual-report"
+    ]
 
 
 def test_entity_page_shows_status_and_dates(client: FlaskClient) -> None:
@@ -138,8 +139,12 @@ def test_a_statement_supported_by_two_sources_lists_both(client: FlaskClient) ->
 
 @pytest.mark.parametrize(
     ("accept", "media"),
-    [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
-     ("application/json", "application/json"), ("text/html", "text/html")],
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ("text/html", "text/html"),
+    ],
 )
 def test_entity_iri_negotiates_html_turtle_and_json_ld(client: FlaskClient, accept: str, media: str) -> None:
     response = client.get("/id/inverclyde", headers={"Accept": accept})
@@ -148,10 +153,15 @@ def test_entity_iri_negotiates_html_turtle_and_json_ld(client: FlaskClient, acce
     assert "Accept" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize(("url", "media"), [("/id/inverclyde.ttl", "text/turtle"),
-                                            ("/id/inverclyde?format=ttl", "text/turtle"),
-                                            ("/id/inverclyde.jsonld", "application/ld+json"),
-                                            ("/id/inverclyde?format=jsonld", "application/ld+json")])
+@pytest.mark.parametrize(
+    ("url", "media"),
+    [
+        ("/id/inverclyde.ttl", "text/turtle"),
+        ("/id/inverclyde?format=ttl", "text/turtle"),
+        ("/id/inverclyde.jsonld", "application/ld+json"),
+        ("/id/inverclyde?format=jsonld", "application/ld+json"),
+    ],
+)
 def test_entity_formats_by_suffix_and_parameter(client: FlaskClient, url: str, media: str) -> None:
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == media
@@ -174,8 +184,10 @@ def test_json_ld_of_an_entity_parses(client: FlaskClient) -> None:
 def test_source_and_evidence_iris_resolve(client: FlaskClient) -> None:
     source = client.get("/source/web-fixture-law.json").get_json()
     assert source["label"] == "Web fixture: statutory requirements (test data)"
-    assert {e["graph"]["href"] for e in source["evidence"]} == {"/evidence/web-fixture-law/act",
-                                                                 "/evidence/web-fixture-law/ijb"}
+    assert {e["graph"]["href"] for e in source["evidence"]} == {
+        "/evidence/web-fixture-law/act",
+        "/evidence/web-fixture-law/ijb",
+    }
     evidence = client.get("/evidence/web-fixture-law/ijb.json").get_json()
     assert evidence["provenance"]["confidence"] == "Secondary"
     assert evidence["provenance"]["locator"] == "Part 2 summary"
@@ -212,9 +224,13 @@ def test_ontology_documentation_is_generated_from_the_ontology(client: FlaskClie
 
 
 def test_vendor_files_are_served_from_node_modules_and_nothing_else(client: FlaskClient) -> None:
-    for url, status in [("/vendor/sgds/css/design-system.min.css", 200), ("/vendor/yasgui/yasgui.min.js", 200),
-                        ("/vendor/cytoscape/cytoscape.min.js", 200), ("/vendor/other/package.json", 404),
-                        ("/vendor/sgds/../../../package.json", 404)]:
+    for url, status in [
+        ("/vendor/sgds/css/design-system.min.css", 200),
+        ("/vendor/yasgui/yasgui.min.js", 200),
+        ("/vendor/cytoscape/cytoscape.min.js", 200),
+        ("/vendor/other/package.json", 404),
+        ("/vendor/sgds/../../../package.json", 404),
+    ]:
         response = client.get(url)
         response.close()
         assert response.status_code == status, url

@@ -61,7 +61,7 @@ def test_an_unknown_area_gives_the_form_with_near_matches(client: FlaskClient) -
 def test_the_burden_chart_is_server_side_svg_with_a_table_behind_it(client: FlaskClient) -> None:
     html = client.get("/pictures/burden").get_data(as_text=True)
     start = html.index("<svg xmlns")
-    svg = html[start: html.index("</svg>", start) + 6]
+    svg = html[start : html.index("</svg>", start) + 6]
     root = ElementTree.fromstring(svg)
     assert root.get("role") == "img"
     assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) > 4

@@ -54,12 +54,15 @@ def test_get_select_defaults_to_sparql_json(client: FlaskClient) -> None:
     assert [b["label"]["value"] for b in bindings] == ["Inverclyde"]
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
 def test_select_results_format_follows_the_accept_header(client: FlaskClient, accept: str, media: str) -> None:
     response = client.get("/sparql", query_string={"query": AREAS}, headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == media
@@ -70,8 +73,11 @@ def test_xml_and_csv_results_are_well_formed(client: FlaskClient) -> None:
     xml = client.get("/sparql", query_string={"query": AREAS}, headers={"Accept": "application/sparql-results+xml"})
     root = ElementTree.fromstring(xml.data)
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
-    rows = list(csv.DictReader(io.StringIO(client.get("/sparql", query_string={"query": AREAS, "format": "csv"})
-                                           .get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/sparql", query_string={"query": AREAS, "format": "csv"}).get_data(as_text=True))
+        )
+    )
     assert rows == [{"area": "https://w3id.org/alignkb/id/inverclyde", "label": "Inverclyde"}]
 
 
@@ -85,14 +91,16 @@ def test_post_form_encoded_and_direct_query_bodies(client: FlaskClient) -> None:
 def test_ask_returns_a_boolean(client: FlaskClient) -> None:
     response = client.post("/sparql", data={"query": "ASK { kb:cyp-act-2014 ak:status ak:InForce }"})
     assert response.get_json() == {"head": {}, "boolean": True}
-    xml = client.post("/sparql", data={"query": "ASK { kb:nothing ?p ?o }"},
-                      headers={"Accept": "application/sparql-results+xml"})
+    xml = client.post(
+        "/sparql", data={"query": "ASK { kb:nothing ?p ?o }"}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert b"<boolean>false</boolean>" in xml.data
 
 
-@pytest.mark.parametrize(("accept", "media"), [("text/turtle", "text/turtle"),
-                                               ("application/ld+json", "application/ld+json"),
-                                               ("*/*", "text/turtle")])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"), ("*/*", "text/turtle")],
+)
 def test_construct_and_describe_return_rdf(client: FlaskClient, accept: str, media: str) -> None:
     for query in ("CONSTRUCT { kb:inverclyde ?p ?o } WHERE { kb:inverclyde ?p ?o }", "DESCRIBE kb:inverclyde"):
         response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -101,14 +109,17 @@ def test_construct_and_describe_return_rdf(client: FlaskClient, accept: str, med
         assert (rdflib.URIRef("https://w3id.org/alignkb/id/inverclyde"), None, None) in graph
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { kb:x rdfs:label 'x' }",
-    "PREFIX ex: <http://example.org/> DELETE WHERE { ?s ?p ?o }",
-    "LOAD <http://example.org/data.ttl>",
-    "CLEAR ALL",
-    "DROP GRAPH <https://w3id.org/alignkb/graph/provenance>",
-    "# comment\nWITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { kb:x rdfs:label 'x' }",
+        "PREFIX ex: <http://example.org/> DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <https://w3id.org/alignkb/graph/provenance>",
+        "# comment\nWITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_updates_are_refused_with_403(client: FlaskClient, update: str) -> None:
     assert client.get("/sparql", query_string={"query": update}).status_code == 403
     assert client.post("/sparql", data={"query": update}).status_code == 403
@@ -189,8 +200,9 @@ def test_query_form_skips_prologue_comments_and_strings() -> None:
 
 def test_sparqlwrapper_select_ask_and_construct(live_url: str) -> None:
     client = SPARQLWrapper(live_url)
-    client.setQuery("PREFIX ak: <https://w3id.org/alignkb/ontology#> "
-                    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + AREAS)
+    client.setQuery(
+        "PREFIX ak: <https://w3id.org/alignkb/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + AREAS
+    )
     client.setReturnFormat(JSON)
     result = client.query().convert()
     assert result["results"]["bindings"][0]["label"]["value"] == "Inverclyde"
@@ -202,8 +214,10 @@ def test_sparqlwrapper_select_ask_and_construct(live_url: str) -> None:
     client.setReturnFormat(JSON)
     client.setQuery("ASK { <https://w3id.org/alignkb/id/inverclyde> ?p ?o }")
     assert client.query().convert()["boolean"] is True
-    client.setQuery("CONSTRUCT { <https://w3id.org/alignkb/id/inverclyde> ?p ?o } "
-                    "WHERE { <https://w3id.org/alignkb/id/inverclyde> ?p ?o }")
+    client.setQuery(
+        "CONSTRUCT { <https://w3id.org/alignkb/id/inverclyde> ?p ?o } "
+        "WHERE { <https://w3id.org/alignkb/id/inverclyde> ?p ?o }"
+    )
     client.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
     assert len(graph) >= 3

@@ -37,8 +37,15 @@ def web_home(factory: pytest.TempPathFactory) -> Home:
 
 
 def make_app(home: Home, **config: object) -> Flask:
-    return create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "TESTING": True,
-                       "NODE_MODULES": str(ROOT / "node_modules"), **config})
+    return create_app(
+        {
+            "ALIGNKB_HOME": str(home.root),
+            "ALIGNKB_DIST": str(home.dist),
+            "TESTING": True,
+            "NODE_MODULES": str(ROOT / "node_modules"),
+            **config,
+        }
+    )
 
 
 @contextmanager

@@ -36,8 +36,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals["nav"] = [
-        ("Home", "/"), ("Browse", "/types"), ("Analyses", "/analyses"), ("Pictures", "/pictures"),
-        ("SPARQL", "/sparql"), ("Ontology", "/ontology"), ("Sources", "/sources"), ("About", "/about"),
+        ("Home", "/"),
+        ("Browse", "/types"),
+        ("Analyses", "/analyses"),
+        ("Pictures", "/pictures"),
+        ("SPARQL", "/sparql"),
+        ("Ontology", "/ontology"),
+        ("Sources", "/sources"),
+        ("About", "/about"),
     ]
     app.wsgi_app = SuffixMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     return app

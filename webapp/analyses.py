@@ -60,8 +60,12 @@ def analysis(name: str) -> Response:
     known = catalogue.all_analyses()
     if name not in known:
         near = difflib.get_close_matches(name, list(known), n=5, cutoff=0.4)
-        data = {"title": "Analysis not found", "kind": "analysis", "name": name,
-                "suggestions": [{"label": n, "href": f"/analyses/{n}", "iri": n} for n in near]}
+        data = {
+            "title": "Analysis not found",
+            "kind": "analysis",
+            "name": name,
+            "suggestions": [{"label": n, "href": f"/analyses/{n}", "iri": n} for n in near],
+        }
         if requested_format(("html", "json", "csv")) != "html":
             return json_response({"error": f"no analysis called {name!r}", **data}, 404)
         return page("not_found.html", data, status=404)
@@ -81,12 +85,29 @@ def analysis(name: str) -> Response:
             result = mod.run(get_store(), name, params, None)
         except mod.ParameterError as err:
             param = AS_AT if err.param in ("as-at", AS_AT) else err.param
-            error = {"param": param, "value": err.value, "message": str(err.args[0]) if err.args else str(err),
-                     "suggestions": [_suggestion(name, values, param, s) for s in err.suggestions]}
+            error = {
+                "param": param,
+                "value": err.value,
+                "message": str(err.args[0]) if err.args else str(err),
+                "suggestions": [_suggestion(name, values, param, s) for s in err.suggestions],
+            }
     status = 400 if error else 200
-    about = {"analysis": name, "title": spec.title, "question": spec.question, "rule": spec.rule,
-             "params": [{"name": p.name, "optional": p.optional, "kind": p.kind, "description": p.description,
-                         "choices": list(p.choices)} for p in spec.params]}
+    about = {
+        "analysis": name,
+        "title": spec.title,
+        "question": spec.question,
+        "rule": spec.rule,
+        "params": [
+            {
+                "name": p.name,
+                "optional": p.optional,
+                "kind": p.kind,
+                "description": p.description,
+                "choices": list(p.choices),
+            }
+            for p in spec.params
+        ],
+    }
     if fmt == "csv" and result is not None:
         body = csv_text(result.columns, [{c: _cell(r.get(c)) for c in result.columns} for r in result.rows])
         response = Response(body, mimetype="text/csv")
@@ -101,16 +122,28 @@ def analysis(name: str) -> Response:
     rows = []
     if result is not None:
         for row in result.rows:
-            rows.append({"cells": [_link(row.get(c), row.get(f"{c}_label")) for c in result.columns],
-                         "explanation": [str(e) for e in row.get("explanation") or []],
-                         "sources": [{**s, "href": local_href(str(s.get("source") or ""))}
-                                     for s in row.get("sources") or []]})
+            rows.append(
+                {
+                    "cells": [_link(row.get(c), row.get(f"{c}_label")) for c in result.columns],
+                    "explanation": [str(e) for e in row.get("explanation") or []],
+                    "sources": [
+                        {**s, "href": local_href(str(s.get("source") or ""))} for s in row.get("sources") or []
+                    ],
+                }
+            )
     permalink = _permalink(name, values)
-    data = {**about, "title": spec.title, "values": values, "error": error, "ran": result is not None,
-            "columns": result.columns if result is not None else [], "rows": rows,
-            "as_at": result.to_json().get("as_at") if result is not None else None,
-            "permalink": permalink,
-            "downloads": {"csv": _download(name, values, "csv"), "json": _download(name, values, "json")}}
+    data = {
+        **about,
+        "title": spec.title,
+        "values": values,
+        "error": error,
+        "ran": result is not None,
+        "columns": result.columns if result is not None else [],
+        "rows": rows,
+        "as_at": result.to_json().get("as_at") if result is not None else None,
+        "permalink": permalink,
+        "downloads": {"csv": _download(name, values, "csv"), "json": _download(name, values, "json")},
+    }
     return page("analysis.html", data, status=status)
 
 

@@ -19,8 +19,14 @@ class AreaChoice:
 
 
 def options() -> list[dict[str, str]]:
-    return [{"iri": r["area"] or "", "label": r["label"] or r["area"] or "",
-             "slug": (r["area"] or "").removeprefix(str(KB))} for r in select("areas").records()]
+    return [
+        {
+            "iri": r["area"] or "",
+            "label": r["label"] or r["area"] or "",
+            "slug": (r["area"] or "").removeprefix(str(KB)),
+        }
+        for r in select("areas").records()
+    ]
 
 
 def choose(text: str) -> AreaChoice:
@@ -45,5 +51,7 @@ def choose(text: str) -> AreaChoice:
     for name in close:
         if names[name] not in seen:
             seen.append(names[name])
-    return AreaChoice(error=f"No council area called {text!r}.",
-                      suggestions=[{"label": a["label"], "slug": a["slug"]} for a in seen[:5]])
+    return AreaChoice(
+        error=f"No council area called {text!r}.",
+        suggestions=[{"label": a["label"], "slug": a["slug"]} for a in seen[:5]],
+    )

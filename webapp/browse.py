@@ -35,8 +35,12 @@ def _int(value: str | None) -> int:
 def home() -> Response:
     totals = get_store().select(QueryDoc.load(queries_dir() / "stats-totals.rq").text).records()[0]
     classes = [
-        {"class": r["class"], "curie": curie(r["class"] or ""), "label": r["label"] or curie(r["class"] or ""),
-         "count": _int(r["count"])}
+        {
+            "class": r["class"],
+            "curie": curie(r["class"] or ""),
+            "label": r["label"] or curie(r["class"] or ""),
+            "count": _int(r["count"]),
+        }
         for r in select("class-counts").records()
         if (r["class"] or "").startswith("https://w3id.org/alignkb/ontology#")
     ]
@@ -64,8 +68,12 @@ def search() -> Response:
 @bp.get("/types")
 def types() -> Response:
     classes = [
-        {"class": r["class"], "curie": curie(r["class"] or ""), "label": r["label"] or curie(r["class"] or ""),
-         "count": _int(r["count"])}
+        {
+            "class": r["class"],
+            "curie": curie(r["class"] or ""),
+            "label": r["label"] or curie(r["class"] or ""),
+            "count": _int(r["count"]),
+        }
         for r in select("class-counts").records()
     ]
     return page("types.html", {"title": "Browse by type", "classes": classes})
@@ -77,14 +85,23 @@ def type_members(name: str) -> Response:
     rows = select("type-members", type=ox.NamedNode(iri)).records() if iri else []
     if not rows:
         return not_found(name, "type")
-    members = [{"iri": r["entity"], "href": local_href(r["entity"] or "") or r["entity"],
-                "label": r["label"] or show(ox.NamedNode(r["entity"] or "")).label, "definition": r["definition"]}
-               for r in rows]
+    members = [
+        {
+            "iri": r["entity"],
+            "href": local_href(r["entity"] or "") or r["entity"],
+            "label": r["label"] or show(ox.NamedNode(r["entity"] or "")).label,
+            "definition": r["definition"],
+        }
+        for r in rows
+    ]
     label = show(ox.NamedNode(iri)).label if iri else name
     type_rows = select("class-counts").records()
     label = next((r["label"] for r in type_rows if r["class"] == iri and r["label"]), label)
-    data = {"title": f"Type: {label}", "type": {"iri": iri, "curie": curie(iri or ""), "label": label,
-                                                  "href": local_href(iri or "")}, "members": members}
+    data = {
+        "title": f"Type: {label}",
+        "type": {"iri": iri, "curie": curie(iri or ""), "label": label, "href": local_href(iri or "")},
+        "members": members,
+    }
     return page("type.html", data)
 
 
@@ -102,9 +119,14 @@ def _resource(iri: str, describer: Callable[[str], dict[str, Any] | None], templ
 
 
 def _alternates(path: str) -> list[dict[str, str]]:
-    return [{"href": f"{path}.{ext}", "type": media, "label": label} for ext, media, label in
-            (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
-             ("json", "application/json", "JSON"))]
+    return [
+        {"href": f"{path}.{ext}", "type": media, "label": label}
+        for ext, media, label in (
+            ("ttl", "text/turtle", "Turtle"),
+            ("jsonld", "application/ld+json", "JSON-LD"),
+            ("json", "application/json", "JSON"),
+        )
+    ]
 
 
 @bp.get("/id/<slug>")
@@ -124,8 +146,15 @@ def evidence(source_id: str, local: str) -> Response:
 
 @bp.get("/sources")
 def sources() -> Response:
-    rows = [{"iri": r["source"], "href": local_href(r["source"] or ""), "title": r["title"] or r["source"],
-             "assertions": _int(r["assertions"])} for r in select("sources-list").records()]
+    rows = [
+        {
+            "iri": r["source"],
+            "href": local_href(r["source"] or ""),
+            "title": r["title"] or r["source"],
+            "assertions": _int(r["assertions"]),
+        }
+        for r in select("sources-list").records()
+    ]
     return page("sources.html", {"title": "Sources", "sources": rows})
 
 
@@ -134,4 +163,3 @@ def not_found(name: str, kind: str) -> Response:
     if requested_format(RDF_FORMATS) in ("json", "ttl", "jsonld"):
         return json_response({"error": f"no {kind} called {name!r}", **data}, 404)
     return page("not_found.html", data, status=404)
-

@@ -21,7 +21,12 @@ def all_analyses() -> dict[str, Any]:
 
 def summaries() -> list[dict[str, Any]]:
     return [
-        {"name": name, "title": a.title, "question": a.question, "href": f"/analyses/{name}",
-         "params": [{"name": p.name, "optional": p.optional, "kind": p.kind} for p in a.params]}
+        {
+            "name": name,
+            "title": a.title,
+            "question": a.question,
+            "href": f"/analyses/{name}",
+            "params": [{"name": p.name, "optional": p.optional, "kind": p.kind} for p in a.params],
+        }
         for name, a in all_analyses().items()
     ]

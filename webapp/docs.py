@@ -42,13 +42,18 @@ AXIOMS = {
 
 
 def _ref(iri: str, labels: dict[str, str]) -> dict[str, str | None]:
-    return {"iri": iri, "label": labels.get(iri) or curie(iri) or iri, "href": local_href(iri) or iri,
-            "curie": curie(iri)}
+    return {
+        "iri": iri,
+        "label": labels.get(iri) or curie(iri) or iri,
+        "href": local_href(iri) or iri,
+        "curie": curie(iri),
+    }
 
 
 def documentation() -> dict[str, Any]:
-    header = {(r["p"] or "").rsplit("/", 1)[-1].rsplit("#", 1)[-1]: r["value"]
-              for r in select("ontology-header").records()}
+    header = {
+        (r["p"] or "").rsplit("/", 1)[-1].rsplit("#", 1)[-1]: r["value"] for r in select("ontology-header").records()
+    }
     terms: dict[str, dict[str, Any]] = {}
     kind_of: dict[str, str] = {}
     for r in select("ontology-terms").records():
@@ -59,9 +64,17 @@ def documentation() -> dict[str, Any]:
         if kind is None or (iri in kind_of and kind_of[iri] != "individuals"):
             continue
         kind_of[iri] = kind
-        terms[iri] = {"iri": iri, "curie": curie(iri), "anchor": iri[len(AK):], "label": r["label"] or iri[len(AK):],
-                      "definition": r["definition"], "source": r["source"], "rationale": r["rationale"],
-                      "example": r["example"], "comment": r["comment"]}
+        terms[iri] = {
+            "iri": iri,
+            "curie": curie(iri),
+            "anchor": iri[len(AK) :],
+            "label": r["label"] or iri[len(AK) :],
+            "definition": r["definition"],
+            "source": r["source"],
+            "rationale": r["rationale"],
+            "example": r["example"],
+            "comment": r["comment"],
+        }
     labels = {iri: t["label"] for iri, t in terms.items()}
     relations: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in select("ontology-axioms").records():
@@ -76,14 +89,16 @@ def documentation() -> dict[str, Any]:
         term["subclasses"] = [_ref(o, labels) for o, rel in relations.items() if iri in rel.get("superclasses", [])]
         term["domain_of"] = [_ref(o, labels) for o, rel in relations.items() if iri in rel.get("domain", [])]
         term["range_of"] = [_ref(o, labels) for o, rel in relations.items() if iri in rel.get("range", [])]
-        term["members"] = [_ref(o, labels) for o, rel in relations.items()
-                           if kind_of.get(o) == "individuals" and iri in rel.get("types", [])]
+        term["members"] = [
+            _ref(o, labels)
+            for o, rel in relations.items()
+            if kind_of.get(o) == "individuals" and iri in rel.get("types", [])
+        ]
     sections = []
     for _k, key, title in KINDS:
         items = sorted((t for i, t in terms.items() if kind_of[i] == key), key=lambda t: t["label"].lower())
         sections.append({"key": key, "title": title, "terms": items})
-    return {"title": header.get("title") or "alignkb ontology", "header": header, "sections": sections,
-            "prefix": AK}
+    return {"title": header.get("title") or "alignkb ontology", "header": header, "sections": sections, "prefix": AK}
 
 
 @bp.get("/ontology")
@@ -114,20 +129,38 @@ def about() -> Response:
     data = {
         "title": "About alignkb and its interfaces",
         "interfaces": [
-            {"name": "Entity pages", "path": "/id/<slug>",
-             "text": "Every knowledge-base IRI https://w3id.org/alignkb/id/<slug> resolves here. Add .ttl, .jsonld "
-                     "or .json (or send an Accept header) for Turtle, JSON-LD or the page's JSON."},
-            {"name": "Sources and evidence", "path": "/source/<id>, /evidence/<source>/<id>",
-             "text": "Each source's citation record and each evidence passage with its locator, quote and "
-                     "confidence."},
-            {"name": "Analyses", "path": "/analyses/<name>",
-             "text": "Named analyses with a form; the URL is a permalink; add .csv or .json to download."},
-            {"name": "SPARQL endpoint", "path": "/sparql",
-             "text": "SPARQL 1.1 Protocol, read-only, with a timeout and a row cap (header X-Alignkb-Truncated)."},
-            {"name": "JSON twins", "path": "<any page>.json",
-             "text": "Every HTML page has a JSON twin: add .json to the path or ?format=json."},
-            {"name": "Ontology", "path": "/ontology",
-             "text": "The model's documentation, generated from the ontology; .ttl and .jsonld give the ontology."},
+            {
+                "name": "Entity pages",
+                "path": "/id/<slug>",
+                "text": "Every knowledge-base IRI https://w3id.org/alignkb/id/<slug> resolves here. Add .ttl, .jsonld "
+                "or .json (or send an Accept header) for Turtle, JSON-LD or the page's JSON.",
+            },
+            {
+                "name": "Sources and evidence",
+                "path": "/source/<id>, /evidence/<source>/<id>",
+                "text": "Each source's citation record and each evidence passage with its locator, quote and "
+                "confidence.",
+            },
+            {
+                "name": "Analyses",
+                "path": "/analyses/<name>",
+                "text": "Named analyses with a form; the URL is a permalink; add .csv or .json to download.",
+            },
+            {
+                "name": "SPARQL endpoint",
+                "path": "/sparql",
+                "text": "SPARQL 1.1 Protocol, read-only, with a timeout and a row cap (header X-Alignkb-Truncated).",
+            },
+            {
+                "name": "JSON twins",
+                "path": "<any page>.json",
+                "text": "Every HTML page has a JSON twin: add .json to the path or ?format=json.",
+            },
+            {
+                "name": "Ontology",
+                "path": "/ontology",
+                "text": "The model's documentation, generated from the ontology; .ttl and .jsonld give the ontology.",
+            },
         ],
     }
     return page("about.html", data)

@@ -22,10 +22,30 @@ AK = PREFIXES["ak"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS = PREFIXES["skos"]
-KEY_FACTS = [AK + p for p in ("status", "statusAsAt", "enactedOn", "introducedOn", "inForceFrom", "repealedOn",
-                              "validFrom", "validUntil", "periodStart", "periodEnd", "asAt")]
-ONTOLOGY_SOURCE = {"source": None, "title": "alignkb ontology", "href": "/ontology", "locator": None,
-                   "quote": None, "confidence": None}
+KEY_FACTS = [
+    AK + p
+    for p in (
+        "status",
+        "statusAsAt",
+        "enactedOn",
+        "introducedOn",
+        "inForceFrom",
+        "repealedOn",
+        "validFrom",
+        "validUntil",
+        "periodStart",
+        "periodEnd",
+        "asAt",
+    )
+]
+ONTOLOGY_SOURCE = {
+    "source": None,
+    "title": "alignkb ontology",
+    "href": "/ontology",
+    "locator": None,
+    "quote": None,
+    "confidence": None,
+}
 
 
 def _text(term: Any) -> str | None:
@@ -37,8 +57,15 @@ def _source(row: dict[str, Any]) -> dict[str, Any]:
     if graph == str(GRAPH["ontology"]):
         return {**ONTOLOGY_SOURCE, "graph": graph}
     if graph == str(GRAPH["sources"]):
-        return {"graph": graph, "source": None, "title": "source records", "href": "/sources", "locator": None,
-                "quote": None, "confidence": None}
+        return {
+            "graph": graph,
+            "source": None,
+            "title": "source records",
+            "href": "/sources",
+            "locator": None,
+            "quote": None,
+            "confidence": None,
+        }
     src = row.get("source")
     confidence = _text(row.get("confidence"))
     return {
@@ -61,8 +88,9 @@ def _group(rows: Iterable[dict[str, Any]], prop: str, value: str, value_label: s
         key = _text(p) or str(p)
         group = groups.setdefault(key, {"property": show(p, _text(row.get(prop + "Label"))).to_dict(), "values": {}})
         okey = str(o)
-        entry = group["values"].setdefault(okey, {"value": show(o, _text(row.get(value_label))).to_dict(),
-                                                  "sources": []})
+        entry = group["values"].setdefault(
+            okey, {"value": show(o, _text(row.get(value_label))).to_dict(), "sources": []}
+        )
         source = _source(row)
         if source not in entry["sources"]:
             entry["sources"].append(source)
@@ -90,8 +118,13 @@ def describe(iri: str) -> dict[str, Any] | None:
     labels = literals(RDFS_LABEL) or literals(PREFIXES["dcterms"] + "title")
     definitions = literals(SKOS + "definition") or literals(PREFIXES["dcterms"] + "description")
     facts = [g for g in outgoing if g["property"]["value"] in KEY_FACTS]
-    facts += [g for g in outgoing if g not in facts and g["property"]["value"] != RDF_TYPE
-              and all(v["value"].get("datatype") == "xsd:date" for v in g["values"])]
+    facts += [
+        g
+        for g in outgoing
+        if g not in facts
+        and g["property"]["value"] != RDF_TYPE
+        and all(v["value"].get("datatype") == "xsd:date" for v in g["values"])
+    ]
     triples = Triples()
     for row in out_rows:
         triples.add(node, row["p"], row["o"])
@@ -128,12 +161,22 @@ def describe_evidence(iri: str) -> dict[str, Any] | None:
             continue
         seen.add(key)
         triples.add(st["s"], st["p"], st["o"])
-        shown.append({"subject": show(st["s"], _text(st.get("sLabel"))).to_dict(),
-                      "property": show(st["p"], _text(st.get("pLabel"))).to_dict(),
-                      "value": show(st["o"], _text(st.get("oLabel"))).to_dict()})
+        shown.append(
+            {
+                "subject": show(st["s"], _text(st.get("sLabel"))).to_dict(),
+                "property": show(st["p"], _text(st.get("pLabel"))).to_dict(),
+                "value": show(st["o"], _text(st.get("oLabel"))).to_dict(),
+            }
+        )
     comment = _text(row.get("comment")) if row else None
-    return {"iri": iri, "label": f"Evidence: {provenance['locator'] or iri}", "provenance": provenance,
-            "comment": comment, "statements": shown, "_triples": triples}
+    return {
+        "iri": iri,
+        "label": f"Evidence: {provenance['locator'] or iri}",
+        "provenance": provenance,
+        "comment": comment,
+        "statements": shown,
+        "_triples": triples,
+    }
 
 
 def describe_source(iri: str) -> dict[str, Any] | None:
@@ -154,10 +197,15 @@ def describe_source(iri: str) -> dict[str, Any] | None:
     evidence = []
     for row in select("source-evidence", source=node).rows:
         confidence = _text(row.get("confidence"))
-        evidence.append({"graph": show(row["graph"]).to_dict(), "locator": _text(row.get("locator")),
-                         "quote": _text(row.get("quote")),
-                         "confidence": confidence.rsplit("#", 1)[-1] if confidence else None,
-                         "triples": int(_text(row.get("triples")) or 0)})
+        evidence.append(
+            {
+                "graph": show(row["graph"]).to_dict(),
+                "locator": _text(row.get("locator")),
+                "quote": _text(row.get("quote")),
+                "confidence": confidence.rsplit("#", 1)[-1] if confidence else None,
+                "triples": int(_text(row.get("triples")) or 0),
+            }
+        )
     return {"iri": iri, "label": title or iri, "fields": fields, "evidence": evidence, "_triples": triples}
 
 

@@ -32,8 +32,14 @@ def search(text: str, type_iri: str | None = None, limit: int = 50) -> list[dict
     if labels is not None:
         types = [type_iri] if type_iri else None
         return [
-            {"iri": m.iri, "label": m.label, "href": local_href(m.iri) or m.iri, "types": list(m.types),
-             "matched": m.matched, "score": round(float(m.score), 3)}
+            {
+                "iri": m.iri,
+                "label": m.label,
+                "href": local_href(m.iri) or m.iri,
+                "types": list(m.types),
+                "matched": m.matched,
+                "score": round(float(m.score), 3),
+            }
             for m in labels.search(get_store(), text, types=types, limit=limit)
         ]
     return _own_search(text, type_iri, limit)
@@ -51,8 +57,14 @@ def _own_search(text: str, type_iri: str | None, limit: int) -> list[dict[str, A
         elif matched.lower().startswith(lowered):
             score += 0.5
         if iri not in best or best[iri]["score"] < score:
-            best[iri] = {"iri": iri, "label": row["label"] or iri, "href": local_href(iri) or iri, "types": [],
-                         "matched": matched, "score": score}
+            best[iri] = {
+                "iri": iri,
+                "label": row["label"] or iri,
+                "href": local_href(iri) or iri,
+                "types": [],
+                "matched": matched,
+                "score": score,
+            }
     results = sorted(best.values(), key=lambda r: (-r["score"], r["label"].lower()))
     for result in results[: limit * 2]:
         result["types"] = [t for t in select("entity-types", entity=ox.NamedNode(result["iri"])).values("type") if t]

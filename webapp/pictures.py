@@ -27,12 +27,21 @@ HOW_LABELS = {"addresses": "must address", "indicator": "reports an indicator me
 @bp.get("/pictures")
 def index() -> Response:
     items = [
-        {"title": "Alignment matrix", "href": "/pictures/alignment",
-         "text": "Which plan and report requirements address which outcomes, nationally or for one area."},
-        {"title": "Reporting burden", "href": "/pictures/burden",
-         "text": "How many plans, reports and indicator reports fall on each type of body."},
-        {"title": "Network view", "href": "/id/req-childrens-services-plan/network",
-         "text": "The neighbourhood of any entity: open an entity page and follow 'network view'."},
+        {
+            "title": "Alignment matrix",
+            "href": "/pictures/alignment",
+            "text": "Which plan and report requirements address which outcomes, nationally or for one area.",
+        },
+        {
+            "title": "Reporting burden",
+            "href": "/pictures/burden",
+            "text": "How many plans, reports and indicator reports fall on each type of body.",
+        },
+        {
+            "title": "Network view",
+            "href": "/id/req-childrens-services-plan/network",
+            "text": "The neighbourhood of any entity: open an entity page and follow 'network view'.",
+        },
     ]
     return page("pictures.html", {"title": "Pictures", "pictures": items})
 
@@ -45,8 +54,9 @@ def _area_choice() -> areas.AreaChoice:
 def alignment() -> Response:
     choice = _area_choice()
     set_filter = request.args.get("set", "").strip()
-    rows = select("alignment", area=ox.NamedNode(choice.iri) if choice.iri else None).records() \
-        if not choice.error else []
+    rows = (
+        select("alignment", area=ox.NamedNode(choice.iri) if choice.iri else None).records() if not choice.error else []
+    )
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     reqs: dict[str, str] = {}
     outcomes: dict[str, dict[str, str]] = {}
@@ -58,8 +68,11 @@ def alignment() -> Response:
             continue
         req, outcome = r["req"] or "", r["outcome"] or ""
         reqs[req] = r["reqLabel"] or curie(req) or req
-        outcomes[outcome] = {"label": r["outcomeLabel"] or curie(outcome) or outcome, "set": set_iri,
-                             "set_label": sets[set_iri]}
+        outcomes[outcome] = {
+            "label": r["outcomeLabel"] or curie(outcome) or outcome,
+            "set": set_iri,
+            "set_label": sets[set_iri],
+        }
         cells[(req, outcome)].add(r["how"] or "")
     columns = sorted(outcomes.items(), key=lambda kv: (kv[1]["set_label"].lower(), kv[1]["label"].lower()))
     matrix = []
@@ -68,17 +81,33 @@ def alignment() -> Response:
         for outcome, _meta in columns:
             hows = sorted(cells.get((req, outcome), set()))
             level = ("both" if len(hows) == 2 else hows[0]) if hows else "none"
-            row_cells.append({"outcome": outcome, "level": level, "hows": hows,
-                              "title": "; ".join(HOW_LABELS.get(h, h) for h in hows)})
-        matrix.append({"iri": req, "href": local_href(req), "label": label, "cells": row_cells,
-                       "count": sum(1 for c in row_cells if c["hows"])})
+            row_cells.append(
+                {
+                    "outcome": outcome,
+                    "level": level,
+                    "hows": hows,
+                    "title": "; ".join(HOW_LABELS.get(h, h) for h in hows),
+                }
+            )
+        matrix.append(
+            {
+                "iri": req,
+                "href": local_href(req),
+                "label": label,
+                "cells": row_cells,
+                "count": sum(1 for c in row_cells if c["hows"]),
+            }
+        )
     data = {
         "title": "Alignment matrix" + (f": {choice.label}" if choice.label else ""),
         "area": {"iri": choice.iri, "label": choice.label, "query": request.args.get("area", "")},
-        "error": choice.error, "suggestions": choice.suggestions,
+        "error": choice.error,
+        "suggestions": choice.suggestions,
         "set": set_filter,
-        "sets": [{"iri": k, "slug": k.removeprefix(str(KB)), "label": v}
-                 for k, v in sorted(sets.items(), key=lambda kv: kv[1])],
+        "sets": [
+            {"iri": k, "slug": k.removeprefix(str(KB)), "label": v}
+            for k, v in sorted(sets.items(), key=lambda kv: kv[1])
+        ],
         "areas": areas.options(),
         "outcomes": [{"iri": o, "href": local_href(o), **meta} for o, meta in columns],
         "rows": matrix,
@@ -96,20 +125,30 @@ def select_rule(name: str) -> str:
 @bp.get("/pictures/burden")
 def burden() -> Response:
     choice = _area_choice()
-    rows = select("burden", area=ox.NamedNode(choice.iri) if choice.iri else None).records() \
-        if not choice.error else []
+    rows = select("burden", area=ox.NamedNode(choice.iri) if choice.iri else None).records() if not choice.error else []
     bars = []
     for r in rows:
         plans, reports, indicators = (int(float(r[k] or 0)) for k in ("plans", "reports", "indicators"))
-        bars.append({"iri": r["bodyType"], "href": local_href(r["bodyType"] or ""),
-                     "label": r["bodyTypeLabel"] or curie(r["bodyType"] or "") or "", "plans": plans,
-                     "reports": reports, "indicators": indicators, "total": plans + reports})
+        bars.append(
+            {
+                "iri": r["bodyType"],
+                "href": local_href(r["bodyType"] or ""),
+                "label": r["bodyTypeLabel"] or curie(r["bodyType"] or "") or "",
+                "plans": plans,
+                "reports": reports,
+                "indicators": indicators,
+                "total": plans + reports,
+            }
+        )
     bars.sort(key=lambda b: (-b["total"], -b["indicators"], b["label"].lower()))
     data = {
         "title": "Reporting burden" + (f": {choice.label}" if choice.label else ""),
         "area": {"iri": choice.iri, "label": choice.label, "query": request.args.get("area", "")},
-        "error": choice.error, "suggestions": choice.suggestions, "areas": areas.options(),
-        "bars": bars, "rule": select_rule("burden"),
+        "error": choice.error,
+        "suggestions": choice.suggestions,
+        "areas": areas.options(),
+        "bars": bars,
+        "rule": select_rule("burden"),
     }
     return page("burden.html", data, chart=_chart(bars), status=400 if choice.error else 200)
 
@@ -122,14 +161,25 @@ def _chart(bars: list[dict[str, Any]]) -> dict[str, Any]:
     items = []
     for i, b in enumerate(bars):
         y = top + i * row_height
-        items.append({**b, "y": y, "plans_w": round(b["plans"] * scale, 1),
-                      "reports_x": round(label_width + b["plans"] * scale, 1),
-                      "reports_w": round(b["reports"] * scale, 1),
-                      "end_x": round(label_width + b["total"] * scale + 6, 1)})
-    ticks = [{"x": round(label_width + t * scale, 1), "value": t}
-             for t in range(0, biggest + 1, max(1, biggest // 5))]
-    return {"width": label_width + bar_width + 160, "height": top + len(bars) * row_height + 20,
-            "label_width": label_width, "items": items, "ticks": ticks, "row_height": row_height}
+        items.append(
+            {
+                **b,
+                "y": y,
+                "plans_w": round(b["plans"] * scale, 1),
+                "reports_x": round(label_width + b["plans"] * scale, 1),
+                "reports_w": round(b["reports"] * scale, 1),
+                "end_x": round(label_width + b["total"] * scale + 6, 1),
+            }
+        )
+    ticks = [{"x": round(label_width + t * scale, 1), "value": t} for t in range(0, biggest + 1, max(1, biggest // 5))]
+    return {
+        "width": label_width + bar_width + 160,
+        "height": top + len(bars) * row_height + 20,
+        "label_width": label_width,
+        "items": items,
+        "ticks": ticks,
+        "row_height": row_height,
+    }
 
 
 @bp.get("/id/<slug>/network")
@@ -138,8 +188,15 @@ def network(slug: str) -> Response:
     data = describe(iri)
     if data is None:
         return not_found(slug, "entity")
-    nodes: dict[str, dict[str, Any]] = {iri: {"id": iri, "label": data["label"], "href": local_href(iri),
-                                              "centre": True, "type": _type_label(data["types"])}}
+    nodes: dict[str, dict[str, Any]] = {
+        iri: {
+            "id": iri,
+            "label": data["label"],
+            "href": local_href(iri),
+            "centre": True,
+            "type": _type_label(data["types"]),
+        }
+    }
     edges: list[dict[str, Any]] = []
     for direction, groups in (("out", data["outgoing"]), ("in", data["incoming"])):
         for group in groups:
@@ -149,21 +206,40 @@ def network(slug: str) -> Response:
                 other = value["value"]
                 if other["kind"] != "iri" or not other["value"].startswith(str(KB)):
                     continue
-                nodes.setdefault(other["value"], {"id": other["value"], "label": other["label"],
-                                                  "href": other.get("href"), "centre": False, "type": ""})
+                nodes.setdefault(
+                    other["value"],
+                    {
+                        "id": other["value"],
+                        "label": other["label"],
+                        "href": other.get("href"),
+                        "centre": False,
+                        "type": "",
+                    },
+                )
                 source, target = (iri, other["value"]) if direction == "out" else (other["value"], iri)
-                edges.append({"id": f"e{len(edges)}", "source": source, "target": target,
-                              "label": group["property"]["label"], "direction": direction})
+                edges.append(
+                    {
+                        "id": f"e{len(edges)}",
+                        "source": source,
+                        "target": target,
+                        "label": group["property"]["label"],
+                        "direction": direction,
+                    }
+                )
     edges = edges[:300]
     used = {iri} | {e["source"] for e in edges} | {e["target"] for e in edges}
     for node_iri in used:
         if not nodes[node_iri]["type"]:
             types = select("entity-types", entity=ox.NamedNode(node_iri)).records()
-            nodes[node_iri]["type"] = next((t["typeLabel"] or "" for t in types
-                                            if (t["type"] or "").startswith(PREFIXES["ak"])), "")
-    payload = {"title": f"Network: {data['label']}", "centre": {"iri": iri, "label": data["label"],
-                                                                 "href": local_href(iri)},
-               "nodes": [nodes[n] for n in nodes if n in used], "edges": edges}
+            nodes[node_iri]["type"] = next(
+                (t["typeLabel"] or "" for t in types if (t["type"] or "").startswith(PREFIXES["ak"])), ""
+            )
+    payload = {
+        "title": f"Network: {data['label']}",
+        "centre": {"iri": iri, "label": data["label"], "href": local_href(iri)},
+        "nodes": [nodes[n] for n in nodes if n in used],
+        "edges": edges,
+    }
     return page("network.html", payload)
 
 

@@ -79,7 +79,8 @@ def _is_update(form: str, text: str) -> bool:
         return True
     cleaned = _COMMENT.sub(" ", _STRING.sub('""', text))
     return bool(re.search(r"\b(INSERT|DELETE)\s+(DATA|WHERE)?\s*\{", cleaned, re.I)) or bool(
-        re.search(r"\b(LOAD|CLEAR|DROP)\s+(SILENT\s+)?(GRAPH|DEFAULT|NAMED|ALL|<)", cleaned, re.I))
+        re.search(r"\b(LOAD|CLEAR|DROP)\s+(SILENT\s+)?(GRAPH|DEFAULT|NAMED|ALL|<)", cleaned, re.I)
+    )
 
 
 def _error(status: int, message: str) -> Response:
@@ -144,8 +145,7 @@ def _run(store: Store, query: str, fmt: str, cap: int) -> tuple[bytes, str, bool
             data["truncated"] = True
         return json.dumps(data, ensure_ascii=False).encode(), OUT_MEDIA[fmt], truncated
     results = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
-    target = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
-              "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    target = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[fmt]
     return results.serialize(format=target), OUT_MEDIA[fmt], truncated
 
 
@@ -175,8 +175,9 @@ def endpoint() -> Response:
         if request.method == "GET" and _choose(RESULT_MEDIA, "html") == "html":
             return query_page()
         if request.method == "GET" and request.args.get("format") == "json":
-            return json_response({"title": "SPARQL query", "endpoint": "/sparql", "prefixes": PREFIXES,
-                                  "examples": examples()})
+            return json_response(
+                {"title": "SPARQL query", "endpoint": "/sparql", "prefixes": PREFIXES, "examples": examples()}
+            )
         return _error(400, "Missing 'query' parameter (SPARQL 1.1 Protocol).")
     form = query_form(query)
     if _is_update(form, query):
@@ -202,12 +203,20 @@ def endpoint() -> Response:
 def examples() -> list[dict[str, Any]]:
     folder = resources.files("kb") / "queries" / "examples"
     docs = [QueryDoc.load(Path(str(p))) for p in folder.iterdir() if p.name.endswith(".rq")] if folder.is_dir() else []
-    return [{"name": d.name, "title": d.meta.get("title", d.name), "question": d.question, "text": d.text}
-            for d in sorted(docs, key=lambda d: d.name)]
+    return [
+        {"name": d.name, "title": d.meta.get("title", d.name), "question": d.question, "text": d.text}
+        for d in sorted(docs, key=lambda d: d.name)
+    ]
 
 
-def query_page(query: str | None = None, body: bytes | None = None, graph: bool = False,
-               truncated: bool = False, error: str | None = None, status: int = 200) -> Response:
+def query_page(
+    query: str | None = None,
+    body: bytes | None = None,
+    graph: bool = False,
+    truncated: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     """The query page: YASGUI when JavaScript runs, a plain form and an HTML results table when it does not."""
     table = None
     if body is not None and not graph:
@@ -216,8 +225,10 @@ def query_page(query: str | None = None, body: bytes | None = None, graph: bool 
             table = {"boolean": data["boolean"]}
         else:
             columns = data["head"]["vars"]
-            table = {"columns": columns,
-                     "rows": [[b.get(c, {}).get("value", "") for c in columns] for b in data["results"]["bindings"]]}
+            table = {
+                "columns": columns,
+                "rows": [[b.get(c, {}).get("value", "") for c in columns] for b in data["results"]["bindings"]],
+            }
     prefixes = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
     sample = examples()
     context = {

@@ -46,7 +46,7 @@ def local_href(iri: str) -> str | None:
 def curie(iri: str) -> str | None:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return None
 
 
@@ -74,8 +74,9 @@ def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, labe
         datatype = term.datatype.value if term.datatype else None
         if datatype == XSD + "string" or term.language:
             datatype = None
-        return Shown(term.value, "literal", term.value, datatype=curie(datatype) if datatype else None,
-                     lang=term.language)
+        return Shown(
+            term.value, "literal", term.value, datatype=curie(datatype) if datatype else None, lang=term.language
+        )
     if isinstance(term, ox.BlankNode):
         return Shown("_:" + term.value, "bnode", "_:" + term.value)
     return Shown(str(term), "literal", str(term))

@@ -122,8 +122,14 @@ def test_pages_read_without_javascript(browser: Any, base_url: str, artifacts: P
 def test_a_script_payload_in_the_data_never_runs(page: Any, base_url: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ("/id/xss-probe", "/search?q=probe", "/source/web-fixture-local", "/evidence/web-fixture-local/payload",
-                 "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", "/id/xss-probe/network"):
+    for path in (
+        "/id/xss-probe",
+        "/search?q=probe",
+        "/source/web-fixture-local",
+        "/evidence/web-fixture-local/payload",
+        "/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/id/xss-probe/network",
+    ):
         page.goto(base_url + path)
     assert dialogs == []
     assert "<script>alert('xss')</script>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
