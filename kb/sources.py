@@ -128,7 +128,7 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
                     rule="template-name",
                     message=f"{table.name} is not a known template (name it <name>.<kind>.csv)",
                     file=relative(table, root),
-                    hint="kinds: indicators, outcomes, delegation, requirements, plans",
+                    hint="kinds: indicators, outcomes, sets, delegation, requirements, plans",
                 )
             )
             continue

@@ -253,9 +253,28 @@ TEMPLATES: dict[str, Template] = {
             ),
             "a plan register: one concrete plan or report per row",
         ),
+        Template(
+            "sets",
+            AKNS + "IndicatorSet",
+            (
+                *COMMON,
+                _col("framework", AKNS + "inFramework", _term, many=True, help="policy framework slug"),
+                _col("set_out_in", AKNS + "setOutIn", _term, many=True, help="instrument, provision or document"),
+                _col("status", AKNS + "status", _controlled(STATUSES)),
+                _col("valid_from", AKNS + "validFrom", _date),
+                _col("valid_until", AKNS + "validUntil", _date),
+            ),
+            "outcome sets, indicator sets and frameworks: one per row; the 'type' column says which",
+        ),
     )
 }
 REQUIREMENT_TYPES = {"plan": AKNS + "PlanRequirement", "report": AKNS + "ReportRequirement"}
+SET_TYPES = {
+    "indicator set": AKNS + "IndicatorSet",
+    "outcome set": AKNS + "OutcomeSet",
+    "framework": AKNS + "PolicyFramework",
+}
+TYPED_KINDS = {"requirements": REQUIREMENT_TYPES, "sets": SET_TYPES}
 
 
 def template_kind(path: Path) -> str | None:
@@ -279,7 +298,7 @@ def read_template(
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
-        allowed = set(template.header) | ({"type"} if kind == "requirements" else set())
+        allowed = set(template.header) | ({"type"} if kind in TYPED_KINDS else set())
         for name in header:
             if name not in allowed:
                 problems.append(
@@ -329,12 +348,13 @@ def read_template(
                 continue
             graphs[graph.value] = where
             cls = template.cls
-            if kind == "requirements":
+            if kind in TYPED_KINDS:
+                types = TYPED_KINDS[kind]
                 kind_cell = (row.get("type") or "").strip().lower()
-                if kind_cell not in REQUIREMENT_TYPES:
-                    fail("type", f"'{kind_cell}' must be plan or report")
+                if kind_cell not in types:
+                    fail("type", f"'{kind_cell}' must be one of: {', '.join(types)}")
                     continue
-                cls = REQUIREMENT_TYPES[kind_cell]
+                cls = types[kind_cell]
             quads.append(ox.Quad(subject, RDF_TYPE, ox.NamedNode(cls), graph))
             for column in template.columns:
                 cell = (row.get(column.name) or "").strip()
@@ -376,6 +396,6 @@ def write_blank(path: Path, kind: str) -> None:
     """Write a template with its header row only."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         header = TEMPLATES[kind].header
-        if kind == "requirements":
+        if kind in TYPED_KINDS:
             header = ["id", "type", *header[1:]]
         csv.writer(handle, lineterminator="\n").writerow(header)
