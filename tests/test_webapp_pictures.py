@@ -85,3 +85,10 @@ def test_the_network_view_has_nodes_edges_and_a_no_js_list(client: FlaskClient) 
 
 def test_the_network_of_an_unknown_entity_is_404(client: FlaskClient) -> None:
     assert client.get("/id/nothing-here/network").status_code == 404
+
+
+def test_heatmap_column_heads_drop_the_repeated_set_name_but_keep_the_number() -> None:
+    from webapp.pictures import short_label
+
+    assert short_label("Health and wellbeing outcome 1: Look after own health") == "1. Look after own health"
+    assert short_label("Safe") == "Safe"

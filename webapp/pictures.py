@@ -4,6 +4,7 @@ the network view is enhanced with cytoscape.js when scripts run."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,19 @@ from .terms import curie, local_href, show
 bp = Blueprint("pictures", __name__)
 RDF_TYPE = PREFIXES["rdf"] + "type"
 HOW_LABELS = {"addresses": "must address", "indicator": "reports an indicator measuring it"}
+
+
+NUMBERED = re.compile(r"^[^:]*?\b(\d+)\s*:\s*(.+)$")
+
+
+def short_label(label: str) -> str:
+    """'Health and wellbeing outcome 1: Look after own health' → '1. Look after own health' for column heads."""
+    match = NUMBERED.match(label)
+    return f"{match.group(1)}. {match.group(2)}" if match else label
+
+
+def _natural(label: str) -> tuple[object, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label.lower()))
 
 
 @bp.get("/pictures")
@@ -68,13 +82,15 @@ def alignment() -> Response:
             continue
         req, outcome = r["req"] or "", r["outcome"] or ""
         reqs[req] = r["reqLabel"] or curie(req) or req
+        full = r["outcomeLabel"] or curie(outcome) or outcome
         outcomes[outcome] = {
-            "label": r["outcomeLabel"] or curie(outcome) or outcome,
+            "label": full,
+            "short": short_label(full),
             "set": set_iri,
             "set_label": sets[set_iri],
         }
         cells[(req, outcome)].add(r["how"] or "")
-    columns = sorted(outcomes.items(), key=lambda kv: (kv[1]["set_label"].lower(), kv[1]["label"].lower()))
+    columns = sorted(outcomes.items(), key=lambda kv: (kv[1]["set_label"].lower(), _natural(kv[1]["label"])))
     matrix = []
     for req, label in sorted(reqs.items(), key=lambda kv: kv[1].lower()):
         row_cells = []
