@@ -1,0 +1,95 @@
+"""The local landscape (issue 4) on the real knowledge base: areas, bodies, dated delegation, conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kb.analyses import run
+from kb.store import OxigraphStore
+
+
+@pytest.fixture(scope="module")
+def store(kb_store: OxigraphStore) -> OxigraphStore:
+    return kb_store
+
+
+def delegation_status(store: OxigraphStore, area: str, service: str, on: date) -> str:
+    rows = run(store, "delegation", {"area": area, "service": service}, as_at=on).rows
+    assert len(rows) == 1, rows
+    return str(rows[0]["status"])
+
+
+@pytest.mark.parametrize("on", [date(2015, 6, 1), date(2022, 6, 1)])
+def test_inverclyde_childrens_social_work_is_in_its_partnership(store: OxigraphStore, on: date) -> None:
+    assert delegation_status(store, "Inverclyde", "children's social work", on) == "delegated"
+
+
+def test_inverclyde_2015_statement_cites_seed_000(store: OxigraphStore) -> None:
+    rows = run(store, "delegation", {"area": "Invercive", "service": "children's social work"}, as_at=date(2016, 1, 1))
+    sources = {s["source"] for s in rows.rows[0]["sources"]}
+    assert "https://w3id.org/alignkb/source/seed-000" in sources
+
+
+def test_there_are_32_council_areas_each_with_a_health_board_and_an_integration_authority(
+    store: OxigraphStore,
+) -> None:
+    table = store.select(
+        """SELECT ?area (COUNT(DISTINCT ?board) AS ?boards) (COUNT(DISTINCT ?ia) AS ?ias) WHERE {
+             ?area a ak:CouncilArea .
+             OPTIONAL { ?area ak:withinArea ?hbArea . ?hbArea a ak:HealthBoardArea .
+                        ?board ak:bodyType ak:bt-health-board ; ak:forArea ?hbArea }
+             OPTIONAL { ?ia ak:forArea ?area ; ak:bodyType/ak:broaderType* ak:bt-integration-authority }
+           } GROUP BY ?area"""
+    ).records()
+    assert len(table) == 32
+    assert [r["area"] for r in table if r["boards"] != "1"] == []
+    assert [r["area"] for r in table if r["ias"] == "0"] == []
+
+
+def test_there_are_14_health_boards_and_31_integration_authorities(store: OxigraphStore) -> None:
+    boards = store.select(
+        "SELECT DISTINCT ?b WHERE { ?b ak:bodyType ak:bt-health-board ; ak:forArea ?a . ?a a ak:HealthBoardArea }"
+    ).rows
+    ijbs = store.select("SELECT DISTINCT ?b WHERE { ?b ak:bodyType ak:bt-integration-joint-board }").rows
+    lead = store.select("SELECT DISTINCT ?b WHERE { ?b ak:bodyType ak:bt-lead-agency }").rows
+    assert len(boards) == 14
+    assert len(ijbs) == 30
+    assert len(lead) == 2  # NHS Highland and The Highland Council: one lead agency arrangement
+
+
+def test_appendix_3_count_of_childrens_social_care_delegation_agrees_with_the_texts_ten(
+    store: OxigraphStore,
+) -> None:
+    rows = store.select(
+        """SELECT (COUNT(DISTINCT ?area) AS ?n) WHERE {
+             GRAPH ?g { ?d a ak:DelegationArrangement ; ak:inArea ?area ;
+                        ak:serviceCategory kb:sc-childrens-social-work ; ak:delegationStatus ak:Delegated ;
+                        ak:asAt "2022-03-07"^^xsd:date }
+             ?g ak:locator ?loc . FILTER (STRSTARTS(?loc, "Appendix 3"))
+           }"""
+    ).records()
+    assert rows[0]["n"] == "10"
+
+
+def test_criminal_justice_count_disagreement_is_a_flagged_conflict_with_both_sources(store: OxigraphStore) -> None:
+    rows = run(store, "conflicts", {}).rows
+    labels = " ".join(str(r) for r in rows).lower()
+    assert "criminal justice" in labels
+    assert len(rows) >= 2
+    assert all(len(r.get("sources", [])) >= 2 for r in rows)
+
+
+def test_north_lanarkshire_undelegated_in_2019(store: OxigraphStore) -> None:
+    before = delegation_status(store, "North Lanarkshire", "children's social work", date(2018, 6, 1))
+    after = delegation_status(store, "North Lanarkshire", "children's social work", date(2020, 6, 1))
+    assert before == "delegated"
+    assert after in {"undelegated (taken back)", "undelegated", "not delegated"}
+
+
+def test_areas_are_found_by_the_seeds_misspellings(store: OxigraphStore) -> None:
+    from kb.labels import resolve
+
+    assert resolve(store, "Eilean Sair").endswith("/na-h-eileanan-siar")
+    assert resolve(store, "Invercive").endswith("/inverclyde")
