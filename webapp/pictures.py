@@ -60,6 +60,14 @@ def index() -> Response:
     return page("pictures.html", {"title": "Pictures", "pictures": items})
 
 
+def _in_area(rows: list[dict[str, str | None]], choice: areas.AreaChoice) -> list[dict[str, str | None]]:
+    """Keep rows whose requirement applies in the chosen area (all rows for Scotland as a whole)."""
+    if not choice.iri:
+        return rows
+    applying = set(select("area-requirements", area=ox.NamedNode(choice.iri)).values("req"))
+    return [r for r in rows if r["req"] in applying]
+
+
 def _area_choice() -> areas.AreaChoice:
     return areas.choose(request.args.get("area", ""))
 
@@ -68,9 +76,7 @@ def _area_choice() -> areas.AreaChoice:
 def alignment() -> Response:
     choice = _area_choice()
     set_filter = request.args.get("set", "").strip()
-    rows = (
-        select("alignment", area=ox.NamedNode(choice.iri) if choice.iri else None).records() if not choice.error else []
-    )
+    rows = _in_area(select("alignment").records(), choice) if not choice.error else []
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     reqs: dict[str, str] = {}
     outcomes: dict[str, dict[str, str]] = {}
@@ -141,15 +147,25 @@ def select_rule(name: str) -> str:
 @bp.get("/pictures/burden")
 def burden() -> Response:
     choice = _area_choice()
-    rows = select("burden", area=ox.NamedNode(choice.iri) if choice.iri else None).records() if not choice.error else []
-    bars = []
+    rows = _in_area(select("burden").records(), choice) if not choice.error else []
+    per_type: dict[str, dict[str, Any]] = {}
     for r in rows:
-        plans, reports, indicators = (int(float(r[k] or 0)) for k in ("plans", "reports", "indicators"))
+        body_type = r["bodyType"] or ""
+        entry = per_type.setdefault(
+            body_type, {"label": r["bodyTypeLabel"], "plan": set(), "report": set(), "pairs": set()}
+        )
+        if r["kind"] in ("plan", "report"):
+            entry[r["kind"]].add(r["req"])
+        if r["pair"]:
+            entry["pairs"].add(r["pair"])
+    bars = []
+    for body_type, entry in per_type.items():
+        plans, reports, indicators = len(entry["plan"]), len(entry["report"]), len(entry["pairs"])
         bars.append(
             {
-                "iri": r["bodyType"],
-                "href": local_href(r["bodyType"] or ""),
-                "label": r["bodyTypeLabel"] or curie(r["bodyType"] or "") or "",
+                "iri": body_type,
+                "href": local_href(body_type),
+                "label": entry["label"] or curie(body_type) or "",
                 "plans": plans,
                 "reports": reports,
                 "indicators": indicators,
