@@ -136,17 +136,22 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
         quads, graphs = read_template(table, source_id, relative(table, root), problems)
         result.quads.extend(quads)
         for graph, where in graphs.items():
-            if graph in result.graphs:
-                problems.append(
-                    Problem(
-                        rule="graph-name",
-                        message=f"graph <{graph}> is also defined in {result.graphs[graph]}",
-                        file=where,
-                        graph=graph,
-                    )
-                )
-            result.graphs[graph] = where
+            _claim_graph(result, graph, where, problems)
     return result
+
+
+def _claim_graph(result: SourceFolder, graph: str, where: str, problems: list[Problem]) -> None:
+    """Record that ``where`` defines ``graph``; a second definition in the folder is a problem."""
+    if graph in result.graphs:
+        problems.append(
+            Problem(
+                rule="graph-name",
+                message=f"graph <{graph}> is also defined in {result.graphs[graph]}",
+                file=where,
+                graph=graph,
+            )
+        )
+    result.graphs[graph] = where
 
 
 def _check_trig(
@@ -218,16 +223,7 @@ def _check_trig(
                     'ak:locator "…" ; ak:confidence ak:Confirmed .',
                 )
             )
-        if graph in result.graphs:
-            problems.append(
-                Problem(
-                    rule="graph-name",
-                    message=f"graph <{graph}> is also defined in {result.graphs[graph]}",
-                    file=where,
-                    graph=graph,
-                )
-            )
-        result.graphs[graph] = where
+        _claim_graph(result, graph, where, problems)
     result.quads.extend(q for q in quads if isinstance(q.graph_name, ox.NamedNode))
 
 

@@ -67,6 +67,17 @@ def prefix_header() -> str:
     return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
+RESULT_MEDIA_TYPES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "ntriples": "application/n-triples",
+}
+
+
 class Store(Protocol):
     """What the analyses, the CLI and the web app need from a store."""
 
@@ -199,14 +210,7 @@ class RemoteStore:
         return bool(json.loads(body)["boolean"])
 
     def raw(self, query: str, result_format: str) -> tuple[bytes, str]:
-        accept = {
-            "json": "application/sparql-results+json",
-            "xml": "application/sparql-results+xml",
-            "csv": "text/csv",
-            "tsv": "text/tab-separated-values",
-            "turtle": "text/turtle",
-            "jsonld": "application/ld+json",
-        }.get(result_format, "application/sparql-results+json")
+        accept = RESULT_MEDIA_TYPES.get(result_format, RESULT_MEDIA_TYPES["json"])
         return self._post(query, accept), accept
 
     def __len__(self) -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kb.build import build
 from kb.paths import Home, find_home
@@ -71,3 +73,16 @@ def make_home(tmp_path: Path, repo_home: Home) -> MakeHome:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The browser on the small web fixture knowledge base (tests/data/webapp), built once per session."""
+    from tests.webapp_support import make_app, web_home
+
+    return make_app(web_home(tmp_path_factory))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -6,23 +6,11 @@ import csv
 import io
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.analyses import analyses
-from tests.webapp_support import make_app, web_home
 
 OBLIGATIONS = "/analyses/obligations?area=Inverclyde&service=health+visiting"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return make_app(web_home(tmp_path_factory))
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_the_index_lists_every_named_analysis(client: FlaskClient) -> None:

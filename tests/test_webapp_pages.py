@@ -6,22 +6,9 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp_support import make_app, web_home
-
 PAYLOAD = "<script>alert('xss')</script>"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return make_app(web_home(tmp_path_factory))
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 PAGES = [

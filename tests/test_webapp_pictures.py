@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-
-from tests.webapp_support import make_app, web_home
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return make_app(web_home(tmp_path_factory))
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_the_national_heatmap_marks_what_each_requirement_addresses(client: FlaskClient) -> None:

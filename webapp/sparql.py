@@ -22,7 +22,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kb.namespace import PREFIXES
 from kb.querydoc import QueryDoc
-from kb.store import QueryError, Store
+from kb.store import RESULT_MEDIA_TYPES, QueryError, Store
 
 from .kbase import get_store
 from .negotiate import json_response
@@ -47,15 +47,7 @@ GRAPH_MEDIA = {
     "text/plain": "ntriples",
     "text/html": "html",
 }
-OUT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "ntriples": "application/n-triples",
-}
+OUT_MEDIA = RESULT_MEDIA_TYPES
 FORMAT_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "nt": "ntriples", "srj": "json", "srx": "xml"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _COMMENT = re.compile(r"#[^\n]*")
