@@ -33,4 +33,34 @@
   });
   if (form) { form.hidden = true; }
   window.alignkbYasgui = yasgui;
+
+  // YASGUI's own markup misses a few accessibility details (WCAG 2.1 AA, checked by axe-core in the tests):
+  // unlabelled inputs, tabs pointing at panels that are not rendered, and a button inside the tab list.
+  function repairAccessibility() {
+    holder.querySelectorAll(".CodeMirror textarea").forEach(function (el) {
+      el.setAttribute("aria-label", "SPARQL query");
+    });
+    holder.querySelectorAll("input.autocomplete").forEach(function (el) {
+      el.setAttribute("aria-label", "SPARQL endpoint address");
+    });
+    holder.querySelectorAll(".tabsList a[role=tab]").forEach(function (tab) {
+      var panel = tab.getAttribute("aria-controls");
+      if (panel && !document.getElementById(panel)) { tab.removeAttribute("aria-controls"); }
+      if (!tab.hasAttribute("aria-selected")) { tab.setAttribute("aria-selected", "false"); }
+      tab.querySelectorAll("input").forEach(function (el) { el.setAttribute("aria-label", "Tab name"); });
+    });
+    holder.querySelectorAll(".tabsList").forEach(function (list) {
+      var add = list.querySelector(".addTab");
+      if (add && add.parentElement && add.parentElement.parentElement === list) {
+        list.parentElement.insertBefore(add.parentElement, list.nextSibling);
+      }
+    });
+  }
+  repairAccessibility();
+  var observer = new MutationObserver(function () {
+    observer.disconnect();
+    repairAccessibility();
+    observer.observe(holder, { childList: true, subtree: true });
+  });
+  observer.observe(holder, { childList: true, subtree: true });
 })();
