@@ -12,15 +12,19 @@ from pathlib import Path
 
 def table(reports: list[dict]) -> str:
     names = list(reports[0]["analyses"])
-    head = "| analysis | " + " | ".join(f"{r['quads']:,} quads: median ms (rdflib/ox query ratio)" for r in reports)
+    head = "| analysis | " + " | ".join(
+        f"{r['quads']:,} quads: median ms [first run] (rdflib/ox query ratio)" for r in reports
+    )
     lines = [head + " |", "|---|" + "---|" * len(reports)]
     for name in names:
         cells = []
         for r in reports:
             a = r["analyses"].get(name, {})
             ratio = a.get("rdflib_over_oxigraph")
+            first = a.get("first_ms")
             cells.append(
                 f"{a.get('median_ms', '')}"
+                + (f" [{first}]" if first is not None else "")
                 + (f" ({ratio}×)" if isinstance(ratio, float | int) else f" ({ratio})" if ratio else "")
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

@@ -6,8 +6,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from .cache import shared
 from .context import Row, RunContext, step
-from .store import term_text
 from .timeline import AK, Arrangement, arrangements, holding, parse_date, valid_on
 
 KINDS = {
@@ -19,12 +19,33 @@ KINDS = {
 
 
 def _dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in ctx.select().rows:
-        x, p, v = term_text(row["x"]), term_text(row["p"]), term_text(row["v"])
-        if x and p and v is not None:
-            out[x][p.rsplit("#", 1)[-1]].append(v)
-    return out
+    """The analysis's own rows (x, p, v) by entity and property, once per store (read-only)."""
+
+    def make() -> dict[str, dict[str, list[str]]]:
+        out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for x, p, v in ctx.rows(("x", "p", "v")):
+            if x and p and v is not None:
+                out[x][p.rsplit("#", 1)[-1]].append(v)
+        return {x: dict(values) for x, values in out.items()}
+
+    return shared(ctx.store, ("dated", ctx.name), make)
+
+
+def _delegation_steps(ctx: RunContext) -> list[tuple[Arrangement, frozenset[str]]]:
+    """Every arrangement with the statuses that held the day before it (once per store)."""
+
+    def make() -> list[tuple[Arrangement, frozenset[str]]]:
+        by_pair: dict[tuple[str, str], list[Arrangement]] = defaultdict(list)
+        for a in arrangements(ctx.store):
+            by_pair[(a.area, a.category)].append(a)
+        out = []
+        for pair, arrs in by_pair.items():
+            for a in arrs:
+                prior = holding(arrs, a.as_at - timedelta(days=1)).get(pair, [])
+                out.append((a, frozenset(p.status for p in prior)))
+        return out
+
+    return shared(ctx.store, "delegation-steps", make)
 
 
 def _kind(values: dict[str, list[str]]) -> str:
@@ -148,20 +169,14 @@ def changes(ctx: RunContext) -> list[Row]:
             for d in map(parse_date, values.get(key, [])):
                 if d is not None and start <= d < end:
                     add(d, change, kind, x, f"{key} {d}")
-    by_pair: dict[tuple[str, str], list[Arrangement]] = defaultdict(list)
-    for a in arrangements(ctx.store):
-        by_pair[(a.area, a.category)].append(a)
-    for pair, arrs in by_pair.items():
-        for a in arrs:
-            if not inside(a.as_at):
-                continue
-            prior = holding(arrs, a.as_at - timedelta(days=1)).get(pair, [])
-            _delegation_event(ctx, add, a, {p.status for p in prior})
+    for a, old in _delegation_steps(ctx):
+        if inside(a.as_at):
+            _delegation_event(ctx, add, a, old)
     events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower()))
     return events
 
 
-def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: set[str]) -> None:
+def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: frozenset[str]) -> None:
     if a.status not in old:
         was = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
         add(

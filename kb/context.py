@@ -14,9 +14,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .cache import shared
 from .labels import LabelIndex, compact, index
 from .provenance import Provenance
-from .store import Store, Table, Term
+from .store import Store, Table, Term, term_text
 from .timeline import Timeline, query_text
 
 Row = dict[str, Any]
@@ -51,6 +52,21 @@ class RunContext:
         """Run a helper query (``fetch-*.rq``)."""
         return self.store.select(query_text(name), {k: v for k, v in (bindings or {}).items() if v is not None})
 
+    def rows(
+        self, columns: tuple[str, ...], name: str | None = None, bindings: Mapping[str, Term | None] | None = None
+    ) -> tuple[tuple[str | None, ...], ...]:
+        """The rows of this analysis's query (or of the helper ``name``) as texts in ``columns`` order, run once
+        per store and bindings (see kb/cache.py)."""
+        query = self.query if name is None else query_text(name)
+        bound = {k: v for k, v in (bindings or {}).items() if v is not None}
+        key = ("rows", query, columns, tuple(sorted((k, str(v)) for k, v in bound.items())))
+
+        def make() -> tuple[tuple[str | None, ...], ...]:
+            table = self.store.select(query, bound)
+            return tuple(tuple(term_text(r.get(c)) for c in columns) for r in table.rows)
+
+        return shared(self.store, key, make)
+
     def node(self, param: str) -> ox.NamedNode | None:
         value = self.params.get(param)
         return ox.NamedNode(value) if value else None
@@ -74,13 +90,13 @@ class RunContext:
     @cached_property
     def timeline(self) -> Timeline:
         """Requirement applicability (legal states of legal bases only; see :attr:`full_timeline`)."""
-        return Timeline(self.store, only_bases=True)
+        return shared(self.store, ("timeline", True), lambda: Timeline(self.store, only_bases=True))
 
     @cached_property
     def full_timeline(self) -> Timeline:
         """Every instrument and provision, for analyses that list them (landscape-at, changes)."""
-        return Timeline(self.store)
+        return shared(self.store, ("timeline", False), lambda: Timeline(self.store))
 
     @cached_property
     def provenance(self) -> Provenance:
-        return Provenance(self.store)
+        return shared(self.store, "provenance", lambda: Provenance(self.store))

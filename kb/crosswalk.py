@@ -29,8 +29,8 @@ def crosswalk(ctx: RunContext) -> list[Row]:
     left, right = sides["from"], sides["to"]
     links: dict[str, list[tuple[str, str, tuple[str, str, str]]]] = defaultdict(list)
     exact: dict[str, set[str]] = defaultdict(set)
-    for r in ctx.fetch("fetch-correspondences").rows:
-        a, rel, b = term_text(r["a"]) or "", term_text(r["relation"]) or "", term_text(r["b"]) or ""
+    for a_, rel_, b_ in ctx.rows(("a", "relation", "b"), "fetch-correspondences"):
+        a, rel, b = a_ or "", rel_ or "", b_ or ""
         links[a].append((rel.rsplit("#", 1)[-1], b, (a, rel, b)))
         links[b].append((INVERSE.get(rel, rel), a, (a, rel, b)))
         if rel == SKOS + "exactMatch":

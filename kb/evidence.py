@@ -119,13 +119,14 @@ def conflicts(ctx: RunContext) -> list[Row]:
             }
         )
     by_key: dict[tuple[str, str, str], list[Arrangement]] = defaultdict(list)
-    for r in ctx.fetch("fetch-delegation-disagreements").rows:
-        area, cat = term_text(r["area"]) or "", term_text(r["category"]) or ""
-        as_at = parse_date(term_text(r["asAt"]))
+    columns = ("area", "category", "asAt", "arrangement", "status")
+    for area_, cat_, as_at_, arrangement, status in ctx.rows(columns, "fetch-delegation-disagreements"):
+        area, cat = area_ or "", cat_ or ""
+        as_at = parse_date(as_at_)
         if as_at is None:
             continue
         by_key[(area, cat, as_at.isoformat())].append(
-            Arrangement(term_text(r["arrangement"]) or "", area, cat, term_text(r["status"]) or "", None, as_at)
+            Arrangement(arrangement or "", area, cat, status or "", None, as_at)
         )
     for (area, cat, as_at), arrs in sorted(by_key.items()):
         if len({a.status for a in arrs}) < 2:

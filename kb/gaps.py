@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .context import Row, RunContext, step
-from .store import term_text
 
 RULES = {
     "outcome-no-indicator": "no indicator measures this outcome (nor an outcome it exactly or closely matches)",
@@ -25,20 +24,19 @@ def gaps(ctx: RunContext) -> list[Row]:
     applying = ctx.timeline.applying(ctx.as_at)
     facts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     preparers: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in ctx.select().rows:
-        kind, subject = term_text(row["kind"]) or "", term_text(row["subject"]) or ""
+    for kind_, subject_, by, by_kind, preparer in ctx.rows(("kind", "subject", "by", "byKind", "preparer")):
+        kind, subject = kind_ or "", subject_ or ""
         if wanted not in ("all", kind):
             continue
         key = (kind, subject)
         facts.setdefault(key, defaultdict(set))  # register the subject even when nothing covers it
-        by, by_kind = term_text(row["by"]), term_text(row["byKind"])
         if by is None or by_kind is None:
             continue
         if by_kind == "requirement" and by not in applying:
             continue
         facts[key][by_kind].add(by)
-        if row["preparer"] is not None:
-            preparers[key][by].add(term_text(row["preparer"]) or "")
+        if preparer is not None:
+            preparers[key][by].add(preparer)
     out: list[Row] = []
     for (kind, subject), found in facts.items():
         if kind == "unknown-aspects":

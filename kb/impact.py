@@ -7,9 +7,9 @@ from itertools import pairwise
 
 import networkx as nx
 
+from .cache import shared
 from .context import Row, RunContext, step
 from .labels import compact
-from .store import term_text
 from .timeline import AK
 
 # predicate → (edge runs from object to subject?, relation as read from the dependency, terminal?)
@@ -56,9 +56,14 @@ KIND_ORDER = [
 
 
 def dependency_graph(ctx: RunContext) -> nx.DiGraph:
+    """The dependency graph, built once per store (read-only)."""
+    return shared(ctx.store, "dependency-graph", lambda: _dependency_graph(ctx))
+
+
+def _dependency_graph(ctx: RunContext) -> nx.DiGraph:
     graph = nx.DiGraph()
-    for row in ctx.select().rows:
-        s, p, o = term_text(row["s"]) or "", term_text(row["p"]) or "", term_text(row["o"]) or ""
+    for s_, p_, o_ in ctx.rows(("s", "p", "o")):
+        s, p, o = s_ or "", p_ or "", o_ or ""
         reverse, relation, terminal = LINKS[p]
         a, b = (o, s) if reverse else (s, o)
         if not graph.has_edge(a, b):

@@ -9,10 +9,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .cache import shared
 from .context import Row, RunContext, step
 from .labels import ParameterError
 from .store import term_text
-from .timeline import AK, Arrangement, arrangements, holding, query_text
+from .timeline import AK, Arrangement, arrangements, holding
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -37,6 +38,11 @@ class Landscape:
 
     @classmethod
     def fetch(cls, ctx: RunContext) -> Landscape:
+        """Fetched once per store (see kb/cache.py); read-only."""
+        return shared(ctx.store, "landscape", lambda: cls._fetch(ctx))
+
+    @classmethod
+    def _fetch(cls, ctx: RunContext) -> Landscape:
         cats: dict[str, set[str]] = defaultdict(set)
         for row in ctx.fetch("fetch-service-categories").rows:
             cats[term_text(row["service"]) or ""].add(term_text(row["category"]) or "")
@@ -63,8 +69,8 @@ class Landscape:
 def bodies_in(ctx: RunContext, area: str) -> dict[str, set[str]]:
     """Body type → bodies serving the area."""
     out: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.fetch("fetch-bodies", {"area": ox.NamedNode(area)}).rows:
-        out[term_text(row["type"]) or ""].add(term_text(row["body"]) or "")
+    for body, t in ctx.rows(("body", "type"), "fetch-bodies", {"area": ox.NamedNode(area)}):
+        out[t or ""].add(body or "")
     return out
 
 
@@ -100,12 +106,12 @@ def obligations(ctx: RunContext) -> list[Row]:
         for a in held.get((area, cat), []):
             (delegated if a.delegated else not_delegated).setdefault(cat, []).append(a)
     candidates: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in ctx.select({"service": ox.NamedNode(service)}).rows:
-        candidates[term_text(row["req"]) or ""].append((term_text(row["route"]) or "", term_text(row["via"]) or ""))
+    for req, route, via in ctx.rows(("req", "route", "via"), bindings={"service": ox.NamedNode(service)}):
+        candidates[req or ""].append((route or "", via or ""))
     bodies = bodies_in(ctx, area)
     leads: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.store.select(query_text("cq-delegation"), {"area": ox.NamedNode(area)}).rows:
-        leads[term_text(row["category"]) or ""].add(term_text(row["body"]) or "")
+    for cat, body in ctx.rows(("category", "body"), "cq-delegation", {"area": ox.NamedNode(area)}):
+        leads[cat or ""].add(body or "")
     lead_preparers: dict[str, set[str]] = {}
     fed: dict[str, tuple[list[str], list[dict[str, Any]], str]] = {}
     svc = ctx.name_of(service)
@@ -252,8 +258,8 @@ def delegation(ctx: RunContext) -> list[Row]:
     every = arrangements(ctx.store, area)
     held = holding(every, ctx.as_at)
     leads: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in ctx.select().rows:
-        leads[(term_text(row["area"]) or "", term_text(row["category"]) or "")].add(term_text(row["body"]) or "")
+    for l_area, cat, body in ctx.rows(("area", "category", "body")):
+        leads[(l_area or "", cat or "")].add(body or "")
     covering: dict[str, set[str]] = defaultdict(set)
     applying = ctx.timeline.applying(ctx.as_at)
     ia_reqs = sorted(r for r in applying if land.ia_only(r))

@@ -4,14 +4,15 @@ indicators reported more than once) and ``burden`` (load per body type, area and
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from .cache import shared
 from .context import Row, RunContext, step
 from .obligations import Landscape
-from .store import term_text
 from .timeline import AK
 
 WEIGHTS = {"outcomes": 0.4, "populations": 0.2, "services": 0.2, "preparers": 0.2}
@@ -25,8 +26,7 @@ def overlaps(ctx: RunContext) -> list[Row]:
     dims = list(WEIGHTS) if by == "all" else [by]
     applying = ctx.timeline.applying(ctx.as_at)
     features: dict[str, dict[str, set[str]]] = {d: defaultdict(set) for d in WEIGHTS}
-    for row in ctx.select().rows:
-        req, dim, feat = term_text(row["req"]), term_text(row["dim"]), term_text(row["feature"])
+    for req, dim, feat in ctx.rows(("req", "dim", "feature")):
         if req in applying and dim in features and feat:
             features[dim][req].add(feat)
     reqs = sorted({r for d in dims for r in features[d]})
@@ -111,6 +111,42 @@ class _Clusters:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+@dataclass
+class _IndicatorIndex:
+    """Indicators' sets, the requirements reporting them and the clusters of matches (once per store)."""
+
+    sets: dict[str, set[str]]
+    reports: dict[str, set[str]]  # every requirement, applying or not
+    roots: dict[str, str]
+    links: dict[str, list[tuple[str, str, str]]]  # cluster root → match links, in query order
+
+    def root(self, ind: str) -> str:
+        return self.roots.get(ind, ind)
+
+
+def _indicator_index(ctx: RunContext) -> _IndicatorIndex:
+    def make() -> _IndicatorIndex:
+        sets: dict[str, set[str]] = defaultdict(set)
+        reports: dict[str, set[str]] = defaultdict(set)
+        for ind, in_set, req in ctx.rows(("indicator", "set", "req")):
+            if in_set is not None:
+                sets[ind or ""].add(in_set)
+            if req:
+                reports[ind or ""].add(req)
+        clusters = _Clusters()
+        found: list[tuple[str, str, str]] = []
+        for a, b, rel in ctx.rows(("a", "b", "relation"), "fetch-indicator-matches"):
+            clusters.join(a or "", b or "")
+            found.append((a or "", rel or "", b or ""))
+        roots = {x: clusters.find(x) for x in list(clusters.parent)}
+        links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for a, rel, b in found:
+            links[roots[a]].append((a, rel, b))
+        return _IndicatorIndex(dict(sets), dict(reports), roots, dict(links))
+
+    return shared(ctx.store, "indicator-index", make)
+
+
 @step("duplicate-reporting")
 def duplicate_reporting(ctx: RunContext) -> list[Row]:
     area = ctx.params.get("area")
@@ -122,26 +158,18 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
 
         served = set(bodies_in(ctx, area))
         allowed = {r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & served}
-    sets: dict[str, set[str]] = defaultdict(set)
-    reports: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.select().rows:
-        ind = term_text(row["indicator"]) or ""
-        if row["set"] is not None:
-            sets[ind].add(term_text(row["set"]) or "")
-        req = term_text(row["req"])
-        if req and req in allowed:
-            reports[ind].add(req)
-    clusters = _Clusters()
-    links: list[tuple[str, str, str]] = []
-    for row in ctx.fetch("fetch-indicator-matches").rows:
-        a, b, rel = term_text(row["a"]) or "", term_text(row["b"]) or "", term_text(row["relation"]) or ""
-        clusters.join(a, b)
-        links.append((a, rel, b))
+    index = _indicator_index(ctx)
+    sets = index.sets
+    reports: dict[str, set[str]] = {}
+    for ind, reqs in index.reports.items():
+        kept = reqs & allowed
+        if kept:
+            reports[ind] = kept
     members: dict[str, set[str]] = defaultdict(set)
     for ind in set(sets) | set(reports):
-        members[clusters.find(ind)].add(ind)
+        members[index.root(ind)].add(ind)
     out: list[Row] = []
-    for _root, inds in members.items():
+    for root, inds in members.items():
         c_sets = {s for i in inds for s in sets.get(i, ())}
         c_reports = {r for i in inds for r in reports.get(i, ())}
         if len(c_reports) < 2 and (area or len(c_sets) < 2):
@@ -156,7 +184,7 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
         for r in sorted(c_reports):
             to = ", ".join(ctx.labelled(land.details.get(r, {}).get("recipient", []))) or "no recipient recorded"
             expl.append(f"{ctx.label(r)} goes to {to}")
-        cluster_links = [(a, rel, b) for a, rel, b in links if a in inds]
+        cluster_links = [(a, rel, b) for a, rel, b in index.links.get(root, ()) if a in inds]
         expl += [
             f"{ctx.label(a)} {rel.rsplit('#', 1)[-1]} {ctx.label(b)}: the same measure" for a, rel, b in cluster_links
         ]
@@ -179,24 +207,32 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
     return out
 
 
+def _burden_index(
+    ctx: RunContext,
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """Requirement → indicators, body type → broader types, body → types and body → areas (once per store)."""
+    indicators: dict[str, set[str]] = defaultdict(set)
+    for req, ind in ctx.rows(("req", "indicator"), "fetch-requirement-indicators"):
+        indicators[req or ""].add(ind or "")
+    closure: dict[str, set[str]] = defaultdict(set)
+    for t, broader in ctx.rows(("type", "broader"), "fetch-type-closure"):
+        closure[t or ""].add(broader or "")
+    body_types: dict[str, set[str]] = defaultdict(set)
+    body_areas: dict[str, set[str]] = defaultdict(set)
+    for b_, t, a in ctx.rows(("body", "type", "area")):
+        b = b_ or ""
+        body_types[b].add(t or "")
+        if a is not None:
+            body_areas[b].add(a)
+    return dict(indicators), dict(closure), dict(body_types), dict(body_areas)
+
+
 @step("burden")
 def burden(ctx: RunContext) -> list[Row]:
     area, body = ctx.params.get("area"), ctx.params.get("body")
     land = Landscape.fetch(ctx)
     applying = ctx.timeline.applying(ctx.as_at)
-    indicators: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.fetch("fetch-requirement-indicators").rows:
-        indicators[term_text(row["req"]) or ""].add(term_text(row["indicator"]) or "")
-    closure: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.fetch("fetch-type-closure").rows:
-        closure[term_text(row["type"]) or ""].add(term_text(row["broader"]) or "")
-    body_types: dict[str, set[str]] = defaultdict(set)
-    body_areas: dict[str, set[str]] = defaultdict(set)
-    for row in ctx.select().rows:
-        b = term_text(row["body"]) or ""
-        body_types[b].add(term_text(row["type"]) or "")
-        if row["area"] is not None:
-            body_areas[b].add(term_text(row["area"]) or "")
+    indicators, closure, body_types, body_areas = shared(ctx.store, "burden-index", lambda: _burden_index(ctx))
     on_type: dict[str, set[str]] = defaultdict(set)  # preparer type → requirements
     for r in applying:
         for t in land.details.get(r, {}).get("preparerType", []):

@@ -114,5 +114,5 @@ class Provenance:
                 key = (src["graph"], src["statement"])
                 if key not in seen:
                     seen.add(key)
-                    out.append(src)
+                    out.append(dict(src))
         return out

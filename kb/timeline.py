@@ -22,7 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
+from .cache import shared
 from .labels import compact
 from .paths import queries_dir
 from .querydoc import QueryDoc
@@ -36,6 +38,7 @@ LIVE = {AK + "InForce", AK + "PartlyInForce", AK + "Current"}
 DELEGATED = {AK + "Delegated", AK + "PartlyDelegated"}
 
 
+@cache
 def query_text(name: str) -> str:
     return QueryDoc.load(queries_dir() / f"{name}.rq").text
 
@@ -165,6 +168,8 @@ class Timeline:
     def __init__(self, store: Store, only_bases: bool = False) -> None:
         self.legal = legal_states(store, only_bases)
         self.req = _props(store, "fetch-requirement-dates")
+        self._applies: dict[tuple[str, date], RequirementState] = {}
+        self._applying: dict[date, frozenset[str]] = {}
 
     def requirements(self) -> list[str]:
         return sorted(self.req)
@@ -178,6 +183,15 @@ class Timeline:
         return ok, note
 
     def applies(self, iri: str, on: date, _seen: frozenset[str] = frozenset()) -> RequirementState:
+        if _seen:
+            return self._applies_now(iri, on, _seen)
+        key = (iri, on)
+        state = self._applies.get(key)
+        if state is None:
+            state = self._applies[key] = self._applies_now(iri, on, _seen)
+        return RequirementState(state.applies, list(state.reasons))
+
+    def _applies_now(self, iri: str, on: date, _seen: frozenset[str]) -> RequirementState:
         p = self.req.get(iri, {})
         reasons: list[str] = []
         start = [d for d in map(parse_date, p.get("validFrom", [])) if d]
@@ -206,8 +220,11 @@ class Timeline:
                 return RequirementState(False, [f"superseded by {compact(successor)}, which applies on {on}"])
         return RequirementState(True, reasons)
 
-    def applying(self, on: date) -> set[str]:
-        return {r for r in self.req if self.applies(r, on).applies}
+    def applying(self, on: date) -> frozenset[str]:
+        found = self._applying.get(on)
+        if found is None:
+            found = self._applying[on] = frozenset(r for r in self.req if self.applies(r, on).applies)
+        return found
 
 
 @dataclass(frozen=True)
@@ -225,7 +242,11 @@ class Arrangement:
 
 
 def arrangements(store: Store, area: str | None = None) -> list[Arrangement]:
-    """Every delegation arrangement (of one area, when given)."""
+    """Every delegation arrangement (of one area, when given); fetched once per store and area."""
+    return list(shared(store, ("arrangements", area), lambda: tuple(_arrangements(store, area))))
+
+
+def _arrangements(store: Store, area: str | None) -> list[Arrangement]:
     import pyoxigraph as ox
 
     out: list[Arrangement] = []
