@@ -13,7 +13,7 @@ from pathlib import Path
 def table(reports: list[dict]) -> str:
     names = list(reports[0]["analyses"])
     head = "| analysis | " + " | ".join(
-        f"{r['quads']:,} quads: median ms [first run] (rdflib/ox query ratio)" for r in reports
+        f"{r['quads']:,} quads: cold ms / warm ms (rdflib/ox query ratio)" for r in reports
     )
     lines = [head + " |", "|---|" + "---|" * len(reports)]
     for name in names:
@@ -21,10 +21,10 @@ def table(reports: list[dict]) -> str:
         for r in reports:
             a = r["analyses"].get(name, {})
             ratio = a.get("rdflib_over_oxigraph")
-            first = a.get("first_ms")
+            cold = a.get("cold_ms", a.get("first_ms"))
             cells.append(
-                f"{a.get('median_ms', '')}"
-                + (f" [{first}]" if first is not None else "")
+                (f"{cold} / " if cold is not None else "")
+                + f"{a.get('warm_ms', a.get('median_ms', ''))}"
                 + (f" ({ratio}×)" if isinstance(ratio, float | int) else f" ({ratio})" if ratio else "")
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .cache import shared
 from .context import Row, RunContext, step
-from .timeline import AK, Arrangement, arrangements, holding, parse_date, valid_on
+from .timeline import AK, Arrangement, arrangements, parse_date, prefetch_arrangements, prop_rows, valid_on
 
 KINDS = {
     AK + "PolicyFramework": "framework",
@@ -23,9 +23,8 @@ def _dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
 
     def make() -> dict[str, dict[str, list[str]]]:
         out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for x, p, v in ctx.rows(("x", "p", "v")):
-            if x and p and v is not None:
-                out[x][p.rsplit("#", 1)[-1]].append(v)
+        for x, p, v in prop_rows(ctx.store, ctx.query):
+            out[x][p.rsplit("#", 1)[-1]].append(v)
         return {x: dict(values) for x, values in out.items()}
 
     return shared(ctx.store, ("dated", ctx.name), make)
@@ -39,10 +38,21 @@ def _delegation_steps(ctx: RunContext) -> list[tuple[Arrangement, frozenset[str]
         for a in arrangements(ctx.store):
             by_pair[(a.area, a.category)].append(a)
         out = []
-        for pair, arrs in by_pair.items():
+        none: frozenset[str] = frozenset()
+        for arrs in by_pair.values():
+            # what held the day before ``a``: the arrangements of the latest earlier date (as ``holding`` says)
+            if len(arrs) == 1:
+                out.append((arrs[0], none))
+                continue
+            by_date: dict[date, set[str]] = {}
             for a in arrs:
-                prior = holding(arrs, a.as_at - timedelta(days=1)).get(pair, [])
-                out.append((a, frozenset(p.status for p in prior)))
+                by_date.setdefault(a.as_at, set()).add(a.status)
+            before: dict[date, frozenset[str]] = {}
+            prior = none
+            for d in sorted(by_date):
+                before[d] = prior
+                prior = frozenset(by_date[d])
+            out.extend((a, before[a.as_at]) for a in arrs)
         return out
 
     return shared(ctx.store, "delegation-steps", make)
@@ -120,6 +130,7 @@ def changes(ctx: RunContext) -> list[Row]:
     end: date = ctx.params["to"]
     if end < start:
         start, end = end, start
+    prefetch_arrangements(ctx.store)  # fetched while the timeline and dated entities are worked out
     tl = ctx.full_timeline
     events: list[Row] = []
 
@@ -169,23 +180,25 @@ def changes(ctx: RunContext) -> list[Row]:
             for d in map(parse_date, values.get(key, [])):
                 if d is not None and start <= d < end:
                     add(d, change, kind, x, f"{key} {d}")
+    said: dict[frozenset[str], str] = {}  # the statuses held before, as text (a handful of distinct sets)
     for a, old in _delegation_steps(ctx):
-        if inside(a.as_at):
-            _delegation_event(ctx, add, a, old)
+        if inside(a.as_at) and a.status not in old:
+            was = said.get(old)
+            if was is None:
+                was = said[old] = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
+            _delegation_event(ctx, add, a, old, was)
     events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower()))
     return events
 
 
-def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: frozenset[str]) -> None:
-    if a.status not in old:
-        was = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
-        add(
-            a.as_at,
-            "delegation changed" if old else "delegation recorded",
-            "delegation arrangement",
-            a.iri,
-            f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}",
-        )
+def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: frozenset[str], was: str) -> None:
+    add(
+        a.as_at,
+        "delegation changed" if old else "delegation recorded",
+        "delegation arrangement",
+        a.iri,
+        f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}",
+    )
 
 
 def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:

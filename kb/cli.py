@@ -287,7 +287,13 @@ def query() -> None:
 
 @main.command()
 @click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
-@click.option("--repeat", default=5, show_default=True, type=int, help="Runs per analysis (the median is reported).")
+@click.option(
+    "--repeat",
+    default=5,
+    show_default=True,
+    type=int,
+    help="Runs per analysis, cold (caches cleared before each) and warm; medians of each are reported.",
+)
 @click.option(
     "--rdflib-timeout",
     default=10.0,

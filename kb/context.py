@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from .cache import shared
 from .labels import LabelIndex, compact, index
 from .provenance import Provenance
-from .store import Store, Table, Term, term_text
-from .timeline import Timeline, query_text
+from .store import Store, Table, Term
+from .timeline import Timeline, query_text, select_texts
 
 Row = dict[str, Any]
 Step = Callable[["RunContext"], list[Row]]
@@ -62,8 +62,7 @@ class RunContext:
         key = ("rows", query, columns, tuple(sorted((k, str(v)) for k, v in bound.items())))
 
         def make() -> tuple[tuple[str | None, ...], ...]:
-            table = self.store.select(query, bound)
-            return tuple(tuple(term_text(r.get(c)) for c in columns) for r in table.rows)
+            return tuple(select_texts(self.store, query, columns, bound))
 
         return shared(self.store, key, make)
 

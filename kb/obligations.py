@@ -13,13 +13,15 @@ from .cache import shared
 from .context import Row, RunContext, step
 from .labels import ParameterError
 from .store import term_text
-from .timeline import AK, Arrangement, arrangements, holding
+from .timeline import AK, Arrangement, arrangements, holding, props_of, query_text
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def props(ctx: RunContext, name: str, bindings: dict[str, Any] | None = None) -> dict[str, dict[str, list[str]]]:
+    if not bindings:
+        return props_of(ctx.store, query_text(name))
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in ctx.fetch(name, bindings).rows:
         x, p, v = term_text(row["x"]), term_text(row["p"]), term_text(row["v"])

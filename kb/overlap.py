@@ -124,15 +124,53 @@ class _IndicatorIndex:
         return self.roots.get(ind, ind)
 
 
+def _memberships(ctx: RunContext) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Indicator → its sets and indicator → the requirements reporting it (directly or through a typed indicator
+    set it is in), joined in Python from the flat edges of ``cq-duplicate-reporting.rq``.
+
+    Same result as the earlier ``OPTIONAL { ?indicator ak:inSet ?set } OPTIONAL { {?req ak:reportsIndicator
+    ?indicator} UNION {?req ak:reportsIndicator ?set . ?set a ak:IndicatorSet} }`` as Oxigraph evaluated it,
+    including its reading of an indicator in no set: ``?set`` is then free in the second branch, so such an
+    indicator counts as in (and reported through) every indicator set that some requirement reports.
+    """
+    indicators: set[str] = set()
+    typed_sets: set[str] = set()
+    in_sets: dict[str, set[str]] = defaultdict(set)
+    reporters: dict[str, set[str]] = defaultdict(set)
+    for edge, s, o in ctx.rows(("edge", "s", "o")):
+        if s is None:
+            continue
+        if edge == "indicator":
+            indicators.add(s)
+        elif edge == "set":
+            typed_sets.add(s)
+        elif edge == "inSet" and o is not None:
+            in_sets[s].add(o)
+        elif edge == "reports" and o is not None:
+            reporters[o].add(s)
+    reported_sets = {s for s in typed_sets if reporters.get(s)}
+    via_any_set = {r for s in reported_sets for r in reporters[s]}
+    sets: dict[str, set[str]] = {}
+    reports: dict[str, set[str]] = {}
+    for ind in indicators:
+        own = in_sets.get(ind)
+        by = set(reporters.get(ind, ()))
+        if own:
+            sets[ind] = set(own)
+            for s in own & typed_sets:
+                by |= reporters.get(s, set())
+        else:
+            if reported_sets:
+                sets[ind] = set(reported_sets)
+            by |= via_any_set
+        if by:
+            reports[ind] = by
+    return sets, reports
+
+
 def _indicator_index(ctx: RunContext) -> _IndicatorIndex:
     def make() -> _IndicatorIndex:
-        sets: dict[str, set[str]] = defaultdict(set)
-        reports: dict[str, set[str]] = defaultdict(set)
-        for ind, in_set, req in ctx.rows(("indicator", "set", "req")):
-            if in_set is not None:
-                sets[ind or ""].add(in_set)
-            if req:
-                reports[ind or ""].add(req)
+        sets, reports = _memberships(ctx)
         clusters = _Clusters()
         found: list[tuple[str, str, str]] = []
         for a, b, rel in ctx.rows(("a", "b", "relation"), "fetch-indicator-matches"):

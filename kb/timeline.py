@@ -18,17 +18,21 @@ Rules (the same words appear in the ``# rule:`` headers of the analyses that use
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from .cache import shared
+import pyoxigraph as ox
+
+from .cache import prefetch, shared
 from .labels import compact
+from .namespace import PREFIXES
 from .paths import queries_dir
 from .querydoc import QueryDoc
-from .store import Store, term_text
+from .store import Store, Term, term_text
 
 AK = "https://w3id.org/alignkb/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -52,12 +56,100 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def _props(store: Store, name: str) -> dict[str, dict[str, list[str]]]:
+# A "properties of subjects" query: ``SELECT DISTINCT ?x ?p ?v WHERE { VALUES ?p { … } { SELECT DISTINCT ?x
+# WHERE { … } } ?x ?p ?v . }``. On an embedded store the subjects are selected once and each one's properties
+# are then read from the index (``quads_for_pattern``), instead of a join evaluated per subject and property.
+_PROPS_SHAPE = re.compile(
+    r"^\s*SELECT DISTINCT \?x \?p \?v WHERE \{\s*VALUES \?p \{(?P<preds>[^}]*)\}\s*"
+    r"\{\s*(?P<subjects>SELECT DISTINCT \?x WHERE \{.*\})\s*\}\s*\?x \?p \?v \.?\s*\}\s*$",
+    re.S,
+)
+
+
+def _expand(name: str) -> str:
+    if name == "a":
+        return RDF_TYPE
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
+
+
+def prop_rows(store: Store, query: str) -> Iterable[tuple[str, str, str]]:
+    """The distinct (x, p, v) texts of a properties-of-subjects query (see ``_PROPS_SHAPE``)."""
+
+    from .store import OxigraphStore
+
+    shape = _PROPS_SHAPE.match(_body(query))
+    if not isinstance(store, OxigraphStore) or shape is None:
+        for x, p, v in select_texts(store, query, ("x", "p", "v")):
+            if x and p and v is not None:
+                yield x, p, v
+        return
+    wanted = {ox.NamedNode(_expand(n)): _expand(n) for n in shape["preds"].split()}
+    inner: ox.Store = store.store
+    subjects = store._run(shape["subjects"], None)
+    assert isinstance(subjects, ox.QuerySolutions)
+    for solution in subjects:
+        subject = solution[0]
+        x = term_text(subject)
+        if not x or not isinstance(subject, ox.NamedNode | ox.BlankNode):
+            continue
+        seen: set[tuple[ox.NamedNode, object]] = set()
+        for quad in inner.quads_for_pattern(subject, None, None, None):
+            p = wanted.get(quad.predicate)
+            if p is None or (quad.predicate, quad.object) in seen:
+                continue
+            seen.add((quad.predicate, quad.object))
+            v = _text(quad.object)
+            if v is not None:
+                yield x, p, v
+
+
+def _text(term: object) -> str | None:
+    """:func:`kb.store.term_text`, for the hot loops."""
+    kind = type(term)
+    if kind is ox.NamedNode or kind is ox.Literal:
+        return term.value  # type: ignore[attr-defined, no-any-return]
+    return term_text(term)  # type: ignore[arg-type]
+
+
+def select_texts(
+    store: Store, query: str, columns: tuple[str, ...], bindings: Mapping[str, Term] | None = None
+) -> list[tuple[str | None, ...]]:
+    """The rows of a SELECT as texts in ``columns`` order. On an embedded store the solutions are read by
+    position, without building a :class:`~kb.store.Table` of dicts (which costs more than the query for large
+    results)."""
+
+    from .store import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        results = store._run(query, bindings)
+        if isinstance(results, ox.QuerySolutions):
+            names = [v.value for v in results.variables]
+            at = [names.index(c) if c in names else -1 for c in columns]
+            if all(i >= 0 for i in at):
+                return [tuple(_text(s[i]) for i in at) for s in results]
+            return [tuple(_text(s[i]) if i >= 0 else None for i in at) for s in results]
+    table = store.select(query, bindings)
+    return [tuple(term_text(r.get(c)) for c in columns) for r in table.rows]
+
+
+def _body(query: str) -> str:
+    """The query without its comment and PREFIX lines."""
+    return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith(("#", "PREFIX", "prefix")))
+
+
+def props_of(store: Store, query: str) -> dict[str, dict[str, list[str]]]:
+    """x → property local name → values, from a properties-of-subjects query."""
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in store.select(query_text(name)).rows:
-        x, p, v = term_text(row["x"]), term_text(row["p"]), term_text(row["v"])
-        if x and p and v is not None:
-            out[x][p.rsplit("#", 1)[-1]].append(v)
+    for x, p, v in prop_rows(store, query):
+        out[x][p.rsplit("#", 1)[-1]].append(v)
+    return out
+
+
+def _props(store: Store, name: str) -> dict[str, dict[str, list[str]]]:
+    out = props_of(store, query_text(name))
     return out
 
 
@@ -246,26 +338,50 @@ def arrangements(store: Store, area: str | None = None) -> list[Arrangement]:
     return list(shared(store, ("arrangements", area), lambda: tuple(_arrangements(store, area))))
 
 
+def prefetch_arrangements(store: Store) -> None:
+    """Start fetching every arrangement in the background (see :func:`kb.cache.prefetch`)."""
+    prefetch(store, ("arrangements", None), lambda: tuple(_arrangements(store, None)))
+
+
 def _arrangements(store: Store, area: str | None) -> list[Arrangement]:
-    import pyoxigraph as ox
 
     out: list[Arrangement] = []
     bindings = {"area": ox.NamedNode(area)} if area else None
-    for row in store.select(query_text("fetch-delegation"), bindings).rows:
-        as_at = parse_date(term_text(row["asAt"]))
+    columns = ("arrangement", "area", "category", "status", "delegatedTo", "asAt")
+    dates: dict[str | None, date | None] = {}
+    for arrangement, in_area, category, status, delegated_to, as_at_text in _csv_texts(
+        store, query_text("fetch-delegation"), columns, bindings
+    ):
+        as_at = dates[as_at_text] if as_at_text in dates else dates.setdefault(as_at_text, parse_date(as_at_text))
         if as_at is None:
             continue
-        out.append(
-            Arrangement(
-                term_text(row["arrangement"]) or "",
-                term_text(row["area"]) or "",
-                term_text(row["category"]) or "",
-                term_text(row["status"]) or "",
-                term_text(row["delegatedTo"]),
-                as_at,
-            )
-        )
+        out.append(Arrangement(arrangement or "", in_area or "", category or "", status or "", delegated_to, as_at))
     return out
+
+
+def _csv_texts(
+    store: Store, query: str, columns: tuple[str, ...], bindings: Mapping[str, Term] | None = None
+) -> Iterable[tuple[str | None, ...]]:
+    """Like :func:`select_texts`, read from Oxigraph's CSV serialisation of the results (made without holding
+    the GIL, and no term objects), an empty value read as unbound: only for queries whose columns are IRIs or
+    non-empty literals."""
+    import csv
+    import io
+
+    from .store import OxigraphStore
+
+    if not isinstance(store, OxigraphStore):
+        yield from select_texts(store, query, columns, bindings)
+        return
+    results = store._run(query, bindings)
+    assert isinstance(results, ox.QuerySolutions)
+    data = results.serialize(format=ox.QueryResultsFormat.CSV)
+    assert data is not None
+    reader = csv.reader(io.StringIO(data.decode()))
+    header = next(reader, [])
+    at = [header.index(c) if c in header else -1 for c in columns]
+    for row in reader:
+        yield tuple((row[i] or None) if i >= 0 else None for i in at)
 
 
 def holding(all_arrangements: Iterable[Arrangement], on: date) -> dict[tuple[str, str], list[Arrangement]]:
