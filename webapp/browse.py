@@ -31,10 +31,9 @@ def _int(value: str | None) -> int:
     return int(float(value)) if value else 0
 
 
-@bp.get("/")
-def home() -> Response:
-    totals = get_store().select(QueryDoc.load(queries_dir() / "stats-totals.rq").text).records()[0]
-    classes = [
+def _class_counts() -> list[dict[str, Any]]:
+    """Entities per class, with each class's label and CURIE (class-counts.rq)."""
+    return [
         {
             "class": r["class"],
             "curie": curie(r["class"] or ""),
@@ -42,8 +41,13 @@ def home() -> Response:
             "count": _int(r["count"]),
         }
         for r in select("class-counts").records()
-        if (r["class"] or "").startswith("https://w3id.org/alignkb/ontology#")
     ]
+
+
+@bp.get("/")
+def home() -> Response:
+    totals = get_store().select(QueryDoc.load(queries_dir() / "stats-totals.rq").text).records()[0]
+    classes = [c for c in _class_counts() if (c["class"] or "").startswith("https://w3id.org/alignkb/ontology#")]
     data = {
         "title": "alignkb: how Scotland's children's and health & social care policy fits together",
         "totals": {k: _int(v) for k, v in totals.items()},
@@ -67,16 +71,7 @@ def search() -> Response:
 
 @bp.get("/types")
 def types() -> Response:
-    classes = [
-        {
-            "class": r["class"],
-            "curie": curie(r["class"] or ""),
-            "label": r["label"] or curie(r["class"] or ""),
-            "count": _int(r["count"]),
-        }
-        for r in select("class-counts").records()
-    ]
-    return page("types.html", {"title": "Browse by type", "classes": classes})
+    return page("types.html", {"title": "Browse by type", "classes": _class_counts()})
 
 
 @bp.get("/types/<name>")
