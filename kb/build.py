@@ -75,7 +75,7 @@ def check(
     if shacl:
         t = time.perf_counter()
         progress("validating SHACL shapes …")
-        checked.problems.extend(run_shacl(to_rdflib(store), home.shapes, home, files))
+        checked.problems.extend(run_shacl(to_rdflib(store), home.shapes, files))
         timings["shacl"] = time.perf_counter() - t
     if reason and not checked.problems:
         progress("checking OWL consistency with HermiT …")

@@ -202,10 +202,6 @@ def serve(obj: Context, port: int, host: str) -> None:
     waitress_serve(app, host=host, port=port, threads=8)
 
 
-def _store_for(obj: Context) -> Store:
-    return obj.store()
-
-
 class AnalysisGroup(click.Group):
     """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/cq-*.rq."""
 
@@ -321,9 +317,6 @@ def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_che
         triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check, progress=_progress(fmt == "json")
     )
     click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
-
-
-__all__ = ["OxigraphStore", "main"]
 
 
 def _register_curation_commands() -> None:

@@ -17,8 +17,9 @@ import pyoxigraph as ox
 from .cache import shared
 from .labels import LabelIndex, compact, index
 from .provenance import Provenance
+from .querydoc import query_text
 from .store import Store, Table, Term
-from .timeline import Timeline, query_text, select_texts
+from .timeline import Timeline, select_texts
 
 Row = dict[str, Any]
 Step = Callable[["RunContext"], list[Row]]

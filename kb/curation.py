@@ -6,20 +6,16 @@ import sys
 
 import click
 
-from .paths import find_home
+from .paths import Home
 from .release import ReleaseError, make_release
 from .scaffold import NewSource, ScaffoldError, new_source
 from .templates import TEMPLATES
 
 
-def _home(ctx: click.Context):  # type: ignore[no-untyped-def]
-    obj = ctx.find_object(object)
-    home_arg = getattr(obj, "_home_arg", None)
-    dist_arg = getattr(obj, "_dist_arg", None)
-    try:
-        return find_home(home_arg, dist_arg)
-    except FileNotFoundError as err:
-        raise click.ClickException(str(err)) from err
+def _home(ctx: click.Context) -> Home:
+    """The home chosen by the group's --home/--dist options (kb.cli.Context resolves and reports it)."""
+    home: Home = ctx.find_root().obj.home
+    return home
 
 
 @click.command("new-source")

@@ -12,8 +12,9 @@ import pyoxigraph as ox
 from .cache import shared
 from .context import Row, RunContext, step
 from .labels import ParameterError
+from .querydoc import query_text
 from .store import term_text
-from .timeline import AK, Arrangement, arrangements, holding, props_of, query_text
+from .timeline import AK, Arrangement, arrangements, holding, props_of
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .querydoc import query_text
 from .store import Store, term_text
-from .timeline import query_text
 
 AK = "https://w3id.org/alignkb/ontology#"
 PREDICATE_PREFIXES = {

@@ -8,6 +8,7 @@ Header lines are comments of the form ``# key: value`` at the top of the file; t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 
@@ -44,3 +45,11 @@ class QueryDoc:
             if name.startswith(prefix):
                 name = name[len(prefix) :]
         return cls(name=name, path=path, text=text, meta=meta)
+
+
+@cache
+def query_text(name: str) -> str:
+    """The text of ``kb/queries/<name>.rq``, read once per process."""
+    from .paths import queries_dir
+
+    return QueryDoc.load(queries_dir() / f"{name}.rq").text

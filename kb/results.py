@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 
-from .store import Store, Table
+from .store import Store
 
 
 def table_text(columns: Sequence[str], rows: Sequence[dict[str, object]], max_width: int = 60) -> str:
@@ -28,11 +28,7 @@ def table_text(columns: Sequence[str], rows: Sequence[dict[str, object]], max_wi
 
 
 def render_table(store: Store, query: str) -> str:
-    stripped = query.lstrip()
-    if stripped.upper().startswith("ASK") or (
-        " ASK " in f" {stripped.upper()[:200]} " and "SELECT" not in stripped.upper()
-    ):
-        return "true" if store.ask(query) else "false"
+    """Any query as text: a table for SELECT, true/false for ASK, the serialization for CONSTRUCT/DESCRIBE."""
     body, _ = store.raw(query, "json")
     data = json.loads(body) if body.strip().startswith(b"{") else None
     if data is None:
@@ -51,7 +47,3 @@ def csv_text(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
     for row in rows:
         writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
     return out.getvalue()
-
-
-def table_records(table: Table) -> list[dict[str, str | None]]:
-    return table.records()

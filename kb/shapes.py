@@ -9,7 +9,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH
 
-from .paths import Home, queries_dir
+from .paths import queries_dir
 from .problems import Problem
 from .querydoc import QueryDoc
 
@@ -56,7 +56,7 @@ def entity_files(store: ox.Store, graph_files: dict[str, str]) -> dict[str, str]
     return found
 
 
-def run_shacl(data: rdflib.Graph, shapes_path: Path, home: Home, files: dict[str, str]) -> list[Problem]:
+def run_shacl(data: rdflib.Graph, shapes_path: Path, files: dict[str, str]) -> list[Problem]:
     shapes = rdflib.Graph().parse(shapes_path, format="turtle")
     # inplace: the data graph is ours to use (no rules change it), so pySHACL need not copy it first.
     conforms, report, _text = shacl_validate(

@@ -136,22 +136,22 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
         quads, graphs = read_template(table, source_id, relative(table, root), problems)
         result.quads.extend(quads)
         for graph, where in graphs.items():
-            _claim_graph(result, graph, where, problems)
+            _claim_graph(result.graphs, graph, where, problems)
     return result
 
 
-def _claim_graph(result: SourceFolder, graph: str, where: str, problems: list[Problem]) -> None:
-    """Record that ``where`` defines ``graph``; a second definition in the folder is a problem."""
-    if graph in result.graphs:
+def _claim_graph(claimed: dict[str, str], graph: str, where: str, problems: list[Problem]) -> None:
+    """Record in ``claimed`` (graph → file) that ``where`` defines ``graph``; a second definition is a problem."""
+    if graph in claimed:
         problems.append(
             Problem(
                 rule="graph-name",
-                message=f"graph <{graph}> is also defined in {result.graphs[graph]}",
+                message=f"graph <{graph}> is also defined in {claimed[graph]}",
                 file=where,
                 graph=graph,
             )
         )
-    result.graphs[graph] = where
+    claimed[graph] = where
 
 
 def _check_trig(
@@ -223,7 +223,7 @@ def _check_trig(
                     'ak:locator "…" ; ak:confidence ak:Confirmed .',
                 )
             )
-        _claim_graph(result, graph, where, problems)
+        _claim_graph(result.graphs, graph, where, problems)
     result.quads.extend(q for q in quads if isinstance(q.graph_name, ox.NamedNode))
 
 
@@ -241,16 +241,7 @@ def read_inputs(home: Home, only: Iterable[Path] | None = None) -> Inputs:
     for folder in folders:
         sf = read_source_folder(folder, home.root, inputs.problems)
         for graph, file in sf.graphs.items():
-            if graph in inputs.graph_files:
-                inputs.problems.append(
-                    Problem(
-                        rule="graph-name",
-                        message=f"graph <{graph}> is also defined in {inputs.graph_files[graph]}",
-                        file=file,
-                        graph=graph,
-                    )
-                )
-            inputs.graph_files[graph] = file
+            _claim_graph(inputs.graph_files, graph, file, inputs.problems)
         inputs.quads.extend(sf.quads)
         inputs.folders.append(sf)
     return inputs

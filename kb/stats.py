@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .paths import queries_dir
-from .querydoc import QueryDoc
+from .querydoc import query_text
 from .store import Store
-
-
-def _query(name: str) -> str:
-    return QueryDoc.load(queries_dir() / f"{name}.rq").text
 
 
 def _int(value: str | None) -> int:
@@ -47,10 +42,10 @@ class Stats:
 
 
 def compute(store: Store) -> Stats:
-    totals = store.select(_query("stats-totals")).records()[0]
+    totals = store.select(query_text("stats-totals")).records()[0]
     classes = [
         {"class": r["class"], "label": r["label"], "count": _int(r["count"])}
-        for r in store.select(_query("stats-classes")).records()
+        for r in store.select(query_text("stats-classes")).records()
     ]
     sources = [
         {
@@ -60,7 +55,7 @@ def compute(store: Store) -> Stats:
             "triples": _int(r["triples"]),
             "unconfirmed": _int(r["unconfirmed"]),
         }
-        for r in store.select(_query("stats-sources")).records()
+        for r in store.select(query_text("stats-sources")).records()
     ]
     return Stats(
         triples=_int(totals["triples"]),
@@ -70,5 +65,5 @@ def compute(store: Store) -> Stats:
         secondary_assertions=_int(totals["secondary"]),
         classes=classes,
         sources=sources,
-        unconfirmed=store.select(_query("stats-unconfirmed")).records(),
+        unconfirmed=store.select(query_text("stats-unconfirmed")).records(),
     )

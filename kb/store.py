@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -224,9 +223,3 @@ def open_store(dist: Path | None = None, endpoint: str | None = None) -> Store:
         return RemoteStore(endpoint)
     assert dist is not None
     return OxigraphStore.from_dist(dist)
-
-
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    value = fn(*args, **kwargs)
-    return value, time.perf_counter() - start

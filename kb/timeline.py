@@ -23,15 +23,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 import pyoxigraph as ox
 
 from .cache import prefetch, shared
 from .labels import compact
 from .namespace import PREFIXES
-from .paths import queries_dir
-from .querydoc import QueryDoc
+from .querydoc import query_text
 from .store import Store, Term, term_text
 
 AK = "https://w3id.org/alignkb/ontology#"
@@ -40,11 +38,6 @@ NEVER = {AK + "Prospective", AK + "Withdrawn", AK + "Proposed"}
 ENDED = {AK + "Repealed", AK + "Retired", AK + "Superseded", AK + "Withdrawn"}
 LIVE = {AK + "InForce", AK + "PartlyInForce", AK + "Current"}
 DELEGATED = {AK + "Delegated", AK + "PartlyDelegated"}
-
-
-@cache
-def query_text(name: str) -> str:
-    return QueryDoc.load(queries_dir() / f"{name}.rq").text
 
 
 def parse_date(value: str | None) -> date | None:

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from kb.namespace import EVIDENCE, KB, SRC
-from kb.paths import queries_dir
-from kb.querydoc import QueryDoc
+from kb.querydoc import query_text
 
 from . import catalogue, finder
 from .entity import describe, describe_evidence, describe_source, public
@@ -46,7 +45,7 @@ def _class_counts() -> list[dict[str, Any]]:
 
 @bp.get("/")
 def home() -> Response:
-    totals = get_store().select(QueryDoc.load(queries_dir() / "stats-totals.rq").text).records()[0]
+    totals = get_store().select(query_text("stats-totals")).records()[0]
     classes = [c for c in _class_counts() if (c["class"] or "").startswith("https://w3id.org/alignkb/ontology#")]
     data = {
         "title": "alignkb: how Scotland's children's and health & social care policy fits together",
