@@ -18,6 +18,7 @@ from typing import Any
 
 from . import changes, crosswalk, evidence, gaps, impact, obligations, overlap  # noqa: F401  (register steps)
 from .context import STEPS, RunContext
+from .garbage import collector_paused
 from .labels import ParameterError, normalise, resolve
 from .paths import queries_dir
 from .querydoc import QueryDoc
@@ -187,7 +188,8 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
             continue
         resolved[p.name] = _resolve(store, p, str(value))
     ctx = RunContext(store, name, analysis.query, resolved, as_at or date.today())
-    rows = STEPS[name](ctx) if name in STEPS else _plain(ctx)
+    with collector_paused():
+        rows = STEPS[name](ctx) if name in STEPS else _plain(ctx)
     shown = {k: str(v) for k, v in given.items()}
     for key, value in resolved.items():
         if value is not None and key in given and isinstance(value, str) and value != given[key]:

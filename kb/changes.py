@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 
 from .cache import shared
 from .context import Row, RunContext, step
@@ -31,31 +33,26 @@ def _dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
 
 
 def _delegation_steps(ctx: RunContext) -> list[tuple[Arrangement, frozenset[str]]]:
-    """Every arrangement with the statuses that held the day before it (once per store)."""
+    """Every arrangement (in the order fetched) with the statuses that held the day before it: those of the
+    arrangements of the latest earlier date in its area and category, as ``holding`` says (once per store)."""
 
     def make() -> list[tuple[Arrangement, frozenset[str]]]:
-        by_pair: dict[tuple[str, str], list[Arrangement]] = defaultdict(list)
-        for a in arrangements(ctx.store):
-            by_pair[(a.area, a.category)].append(a)
-        out = []
+        arrs = arrangements(ctx.store)
+        before: dict[tuple[str, str, date], frozenset[str]] = {}
         none: frozenset[str] = frozenset()
-        for arrs in by_pair.values():
-            # what held the day before ``a``: the arrangements of the latest earlier date (as ``holding`` says)
-            if len(arrs) == 1:
-                out.append((arrs[0], none))
-                continue
-            by_date: dict[date, set[str]] = {}
-            for a in arrs:
-                by_date.setdefault(a.as_at, set()).add(a.status)
-            before: dict[date, frozenset[str]] = {}
+        # one pass over the arrangements sorted by area, category and date (grouping is done in C by groupby)
+        for _pair, group in groupby(sorted(arrs, key=_PAIR_DATE), key=_PAIR):
             prior = none
-            for d in sorted(by_date):
-                before[d] = prior
-                prior = frozenset(by_date[d])
-            out.extend((a, before[a.as_at]) for a in arrs)
-        return out
+            for key, same_day in groupby(group, key=_PAIR_DATE):
+                before[key] = prior
+                prior = frozenset(a.status for a in same_day)
+        return [(a, before[_PAIR_DATE(a)]) for a in arrs]
 
     return shared(ctx.store, "delegation-steps", make)
+
+
+_PAIR = attrgetter("area", "category")
+_PAIR_DATE = attrgetter("area", "category", "as_at")
 
 
 def _kind(values: dict[str, list[str]]) -> str:
@@ -180,25 +177,23 @@ def changes(ctx: RunContext) -> list[Row]:
             for d in map(parse_date, values.get(key, [])):
                 if d is not None and start <= d < end:
                     add(d, change, kind, x, f"{key} {d}")
+    # the few distinct areas, categories and statuses of ~10⁵ arrangements are labelled once each
+    name = lru_cache(maxsize=None)(ctx.label)
     said: dict[frozenset[str], str] = {}  # the statuses held before, as text (a handful of distinct sets)
     for a, old in _delegation_steps(ctx):
         if inside(a.as_at) and a.status not in old:
             was = said.get(old)
             if was is None:
-                was = said[old] = " / ".join(ctx.label(s) for s in sorted(old)) or "no earlier arrangement"
-            _delegation_event(ctx, add, a, old, was)
+                was = said[old] = " / ".join(name(s) for s in sorted(old)) or "no earlier arrangement"
+            add(
+                a.as_at,
+                "delegation changed" if old else "delegation recorded",
+                "delegation arrangement",
+                a.iri,
+                f"{name(a.category)} in {name(a.area)}: {was} → {name(a.status)}",
+            )
     events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower()))
     return events
-
-
-def _delegation_event(ctx: RunContext, add: Any, a: Arrangement, old: frozenset[str], was: str) -> None:
-    add(
-        a.as_at,
-        "delegation changed" if old else "delegation recorded",
-        "delegation arrangement",
-        a.iri,
-        f"{ctx.label(a.category)} in {ctx.label(a.area)}: {was} → {ctx.label(a.status)}",
-    )
 
 
 def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:
