@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .garbage import collector_paused
 from .paths import Home
 from .problems import BuildFailed, Problem
 from .reasoning import check_consistency
@@ -57,7 +58,8 @@ def check(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     progress("reading ontology and sources …")
-    inputs = read_inputs(home, only=only)
+    with collector_paused():  # ~10⁶ quad objects, none in a cycle (kb/garbage.py)
+        inputs = read_inputs(home, only=only)
     timings["read"] = time.perf_counter() - start
     store = ox.Store()
     checked = Checked(store, inputs, list(inputs.problems), timings)
@@ -67,7 +69,8 @@ def check(
     store.bulk_extend(inputs.quads)
     timings["load"] = time.perf_counter() - t
     progress(f"loaded {len(store):,} quads from {len(inputs.folders)} source folders")
-    files = entity_files(store, inputs.graph_files)
+    with collector_paused():
+        files = entity_files(store, inputs.graph_files)
     t = time.perf_counter()
     progress("running violation queries …")
     checked.problems.extend(run_violation_queries(store, files, inputs.graph_files))
@@ -75,7 +78,10 @@ def check(
     if shacl:
         t = time.perf_counter()
         progress("validating SHACL shapes …")
-        checked.problems.extend(run_shacl(to_rdflib(store), home.shapes, files))
+        with collector_paused():
+            data = to_rdflib(store)
+        checked.problems.extend(run_shacl(data, home.shapes, files))
+        del data
         timings["shacl"] = time.perf_counter() - t
     if reason and not checked.problems:
         progress("checking OWL consistency with HermiT …")

@@ -3,17 +3,27 @@
 HermiT rejects ``xsd:date`` literals and owlready2 does not read Turtle, so the model and the data are handed
 over as N-Triples with dates turned into ``xsd:dateTime`` (midnight) and other non-OWL datatypes turned into
 plain strings. The meaning checked (classes, disjointness, domains and ranges) is unchanged.
+
+HermiT is first given a *summary* of the instance data (kb/summary.py; docs/decisions/20261124-summary-abox.md):
+individuals with the same asserted types and the same properties are merged into one. If the summary is
+consistent, so is the full data (the summary maps onto it); only when the summary is inconsistent does HermiT
+check the full data, which decides. The summary is not used when the ontology uses a construct outside the
+fragment for which this holds (nominals, restrictions, …).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .garbage import collector_paused
 from .problems import Problem
+from .summary import summary_triples
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL_DATATYPES_KEPT = {
@@ -38,6 +48,7 @@ class ReasonerResult:
     consistent: bool
     seconds: float
     problems: list[Problem]
+    summary: int = 0  # triples in the summary HermiT checked first (0: not summarised)
 
 
 def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -53,21 +64,29 @@ def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | 
     return ox.Literal(term.value)
 
 
-def owl_ntriples(store: ox.Store) -> bytes:
-    triples = set()
-    for quad in store.quads_for_pattern(None, None, None, None):
-        triples.add(ox.Triple(_owl_safe(quad.subject), quad.predicate, _owl_safe(quad.object)))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+def owl_ntriples(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
+    safe = {ox.Triple(_owl_safe(t.subject), t.predicate, _owl_safe(t.object)) for t in triples}
+    return ox.serialize(safe, format=ox.RdfFormat.N_TRIPLES)
 
 
-def check_consistency(store: ox.Store) -> ReasonerResult:
-    """Run HermiT over the model and all instance data; a problem is returned when it is inconsistent."""
-    import time
+def check_consistency(store: ox.Store, *, summarise: bool = True) -> ReasonerResult:
+    """Run HermiT over the model and the instance data (their summary first, see the module's docstring); a
+    problem is returned when they are inconsistent."""
+    start = time.perf_counter()
+    with collector_paused():
+        summary = summary_triples(store) if summarise else None
+    if summary is not None and _hermit_consistent(owl_ntriples(summary)):
+        return ReasonerResult(True, time.perf_counter() - start, [], summary=len(summary))
+    with collector_paused():
+        full = owl_ntriples(store.quads_for_pattern(None, None, None, None))
+    if _hermit_consistent(full):
+        return ReasonerResult(True, time.perf_counter() - start, [], summary=len(summary or ()))
+    return ReasonerResult(False, time.perf_counter() - start, [_explain(store)], summary=len(summary or ()))
 
+
+def _hermit_consistent(data: bytes) -> bool:
     import owlready2
 
-    start = time.perf_counter()
-    data = owl_ntriples(store)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "kb.nt")
         with open(path, "wb") as handle:
@@ -78,11 +97,10 @@ def check_consistency(store: ox.Store) -> ReasonerResult:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            seconds = time.perf_counter() - start
-            return ReasonerResult(False, seconds, [_explain(store)])
+            return False
         finally:
             world.close()
-    return ReasonerResult(True, time.perf_counter() - start, [])
+    return True
 
 
 def _explain(store: ox.Store) -> Problem:
