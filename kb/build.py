@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from . import __version__
 from .garbage import collector_paused
 from .paths import Home
 from .problems import BuildFailed, Problem
 from .reasoning import check_consistency
+from .revalidation import RECORD, Record, reach, record_of, scope, subgraph
 from .shapes import entity_files, run_shacl, run_violation_queries, to_rdflib
 from .sources import Inputs, read_inputs
 from .stats import compute
@@ -44,6 +46,36 @@ class Checked:
     inputs: Inputs
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    shacl: dict[str, object] = field(default_factory=dict)  # how SHACL ran: mode, folders changed, nodes judged
+    record: Record | None = None  # what SHACL passed, for the next build (None: not validated, or failed)
+
+
+def _validate(home: Home, checked: Checked, files: dict[str, str], previous: Record | None, progress: Progress) -> None:
+    """SHACL over everything, or (after a good build with the same model) over what the change can affect."""
+    store, inputs = checked.store, checked.inputs
+    after = record_of(home, inputs) if previous is not None else None
+    quads: Iterable[ox.Quad] = store.quads_for_pattern(None, None, None, None)
+    judged: set[str] | None = None
+    checked.shacl = {"mode": "full"}
+    if previous is not None and after is not None and previous.model == after.model:
+        how_far = reach(rdflib.Graph().parse(home.shapes, format="turtle"))
+        if {k: v["hash"] for k, v in previous.folders.items()} == {k: v["hash"] for k, v in after.folders.items()}:
+            checked.shacl = {"mode": "unchanged"}
+            progress("SHACL: nothing changed since the last good build")
+            checked.record = after
+            return
+        if how_far is not None:
+            with collector_paused():
+                part = scope(store, previous, after, inputs, how_far)
+            quads, judged = subgraph(store, part.seen), {node.value for node in part.focus}
+            checked.shacl = {"mode": "incremental", "changed": part.changed, "judged": len(part.focus)}
+    progress(f"validating SHACL shapes ({checked.shacl['mode']}) …")
+    with collector_paused():
+        data = to_rdflib(quads)
+    problems = run_shacl(data, home.shapes, files, judged)
+    checked.problems.extend(problems)
+    if not problems:
+        checked.record = after or record_of(home, inputs)
 
 
 def check(
@@ -52,9 +84,11 @@ def check(
     only: Iterable[Path] | None = None,
     shacl: bool = True,
     reason: bool = True,
+    previous: Record | None = None,
     progress: Progress = _quiet,
 ) -> Checked:
-    """Read and check everything; never writes. Problems are collected, not raised."""
+    """Read and check everything; never writes. Problems are collected, not raised. With the ``previous``
+    build's record (kb/revalidation.py), SHACL validates only what changed since."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     progress("reading ontology and sources …")
@@ -77,11 +111,7 @@ def check(
     timings["violations"] = time.perf_counter() - t
     if shacl:
         t = time.perf_counter()
-        progress("validating SHACL shapes …")
-        with collector_paused():
-            data = to_rdflib(store)
-        checked.problems.extend(run_shacl(data, home.shapes, files))
-        del data
+        _validate(home, checked, files, previous if only is None else None, progress)
         timings["shacl"] = time.perf_counter() - t
     if reason and not checked.problems:
         progress("checking OWL consistency with HermiT …")
@@ -100,7 +130,7 @@ def build(
     progress: Progress = _quiet,
 ) -> dict[str, object]:
     """Build ``dist/`` from ``home``; raise BuildFailed (leaving ``dist/`` untouched) on any problem."""
-    checked = check(home, shacl=shacl, reason=reason, progress=progress)
+    checked = check(home, shacl=shacl, reason=reason, previous=Record.load(home.dist), progress=progress)
     if checked.problems:
         raise BuildFailed(checked.problems, stage="build")
     t = time.perf_counter()
@@ -112,6 +142,9 @@ def build(
         checked.store.dump(str(staging / "kb.nq"), format=ox.RdfFormat.N_QUADS)
         checked.timings["write"] = time.perf_counter() - t
         report["timings_seconds"] = {k: round(v, 3) for k, v in checked.timings.items()}
+        report["shacl"] = checked.shacl or {"mode": "not run"}
+        if checked.record is not None:
+            (staging / RECORD).write_text(checked.record.to_json())
         (staging / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         _swap(staging, dist)
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,10 +17,10 @@ from .querydoc import QueryDoc
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_rdflib(store: ox.Store) -> rdflib.Graph:
-    """The union of all graphs of an Oxigraph store as an rdflib graph, converted term by term (each distinct
-    term once; about 2.5× faster than dumping N-Quads and parsing them with rdflib). Plain strings carry no
-    datatype, as rdflib's parsers give them."""
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The union of the quads' graphs (e.g. all of an Oxigraph store's) as an rdflib graph, converted term by
+    term (each distinct term once; about 2.5× faster than dumping N-Quads and parsing them with rdflib). Plain
+    strings carry no datatype, as rdflib's parsers give them."""
     union = rdflib.Graph()
     memo: dict[object, rdflib.term.Node] = {}
 
@@ -40,7 +41,7 @@ def to_rdflib(store: ox.Store) -> rdflib.Graph:
         return node
 
     add = union.add
-    for quad in store.quads_for_pattern(None, None, None, None):
+    for quad in quads:
         add((conv(quad.subject), conv(quad.predicate), conv(quad.object)))  # type: ignore[arg-type]
     return union
 
@@ -56,7 +57,11 @@ def entity_files(store: ox.Store, graph_files: dict[str, str]) -> dict[str, str]
     return found
 
 
-def run_shacl(data: rdflib.Graph, shapes_path: Path, files: dict[str, str]) -> list[Problem]:
+def run_shacl(
+    data: rdflib.Graph, shapes_path: Path, files: dict[str, str], judged: set[str] | None = None
+) -> list[Problem]:
+    """Validate ``data`` with pySHACL; each result is a problem. With ``judged``, only results about those focus
+    nodes are kept (kb/revalidation.py: the others were seen only in part)."""
     shapes = rdflib.Graph().parse(shapes_path, format="turtle")
     # inplace: the data graph is ours to use (no rules change it), so pySHACL need not copy it first.
     conforms, report, _text = shacl_validate(
@@ -68,6 +73,8 @@ def run_shacl(data: rdflib.Graph, shapes_path: Path, files: dict[str, str]) -> l
     assert isinstance(report, rdflib.Graph)
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
+        if judged is not None and str(focus) not in judged:
+            continue
         message = report.value(result, SH.resultMessage)
         shape = report.value(result, SH.sourceShape)
         path = report.value(result, SH.resultPath)

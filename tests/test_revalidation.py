@@ -1,0 +1,124 @@
+"""Incremental SHACL finds exactly what validating everything finds, across folders, and skips what is unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.build import build, check
+from kb.paths import Home
+from kb.problems import BuildFailed
+from kb.revalidation import RECORD, Record
+
+from .conftest import DATA, MakeHome
+
+BASE = (DATA / "shapes" / "valid-complete.trig").read_text()
+HEAD = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
+@prefix kb: <https://w3id.org/alignkb/id/> .
+@prefix src: <https://w3id.org/alignkb/source/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def folder(name: str, body: str) -> str:
+    """A data file of folder ``name``: one assertion graph holding ``body``."""
+    ev = f"<https://w3id.org/alignkb/evidence/{name}/a>"
+    return (
+        HEAD
+        + f'{ev} a ak:Assertion ; prov:wasDerivedFrom src:{name} ; ak:locator "para 1" ; ak:confidence ak:Confirmed .\n'
+        + f"{ev} {{\n{body}\n}}\n"
+    )
+
+
+# kept: an arrangement in an area that the changing folder types, and a section in a part of a document there
+KEPT = """
+kb:deleg-y a ak:DelegationArrangement ; rdfs:label "Area Y: category delegated" ; ak:inArea kb:area-y ;
+    ak:serviceCategory kb:sc-x ; ak:delegationStatus ak:Delegated ; ak:asAt "2022-03-07"^^xsd:date .
+kb:part-2 a ak:Part ; rdfs:label "Document two, Part 2" ; ak:partOf kb:doc-2 .
+kb:s9 a ak:Section ; rdfs:label "Document two, s.9" ; ak:partOf kb:part-2 .
+"""
+CHANGING = """
+kb:area-y a ak:CouncilArea ; rdfs:label "Area Y" .
+kb:doc-2 a ak:PolicyDocument ; rdfs:label "Document two" .
+"""
+
+
+def problems(home: Home, previous: Record | None) -> tuple[str, set[tuple[str, str | None]]]:
+    checked = check(home, reason=False, previous=previous)
+    return str(checked.shacl.get("mode")), {(p.rule, p.focus) for p in checked.problems}
+
+
+@pytest.fixture
+def home(make_home: MakeHome) -> Home:
+    made = make_home(
+        {
+            "valid-complete": {"data.trig": BASE},
+            "kept": {"data.trig": folder("kept", KEPT)},
+            "changing": {"data.trig": folder("changing", CHANGING)},
+        }
+    )
+    report = build(made, reason=False)
+    assert report["shacl"] == {"mode": "full"}
+    assert (made.dist / RECORD).is_file()
+    return made
+
+
+def edit(home: Home, name: str, body: str) -> None:
+    path = home.sources / name
+    path.mkdir(exist_ok=True)
+    (path / "data.trig").write_text(folder(name, body))
+    if not (path / "source.ttl").exists():
+        (path / "source.ttl").write_text((home.sources / "kept" / "source.ttl").read_text().replace("kept", name))
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "expected"),
+    [
+        ("changing", CHANGING + "kb:area-z a ak:CouncilArea ; rdfs:label 'Area Z' .", set()),
+        # a value typed in the changing folder no longer has its class: found on the kept arrangement
+        ("changing", "kb:doc-2 a ak:PolicyDocument ; rdfs:label 'Document two' .", {"DelegationArrangementShape"}),
+        # the document becomes an Act: the kept part and section (partOf+ it) need legislation ids
+        (
+            "changing",
+            CHANGING.replace(
+                "ak:PolicyDocument", "ak:Act ; ak:legislationId <https://www.legislation.gov.uk/id/asp/2099/1>"
+            ),
+            {"LegislationIdShape"},
+        ),
+        # a new folder adds a second status to an arrangement of another folder
+        ("newcomer", "kb:deleg-x ak:delegationStatus ak:NotDelegated .", {"DelegationArrangementShape"}),
+    ],
+    ids=["harmless-addition", "class-lost-across-folders", "part-of-chain-across-folders", "new-folder"],
+)
+def test_incremental_validation_finds_what_a_full_validation_finds(
+    home: Home, name: str, body: str, expected: set[str]
+) -> None:
+    edit(home, name, body)
+    mode, incremental = problems(home, Record.load(home.dist))
+    _, full = problems(home, None)
+    assert mode == "incremental"
+    assert incremental == full
+    shacl_rules = {rule for rule, _focus in incremental if rule.endswith("Shape")}
+    assert shacl_rules == expected, incremental
+
+
+def test_nothing_changed_means_nothing_validated_again(home: Home) -> None:
+    report = build(home, reason=False)
+    assert report["shacl"] == {"mode": "unchanged"}
+
+
+def test_a_changed_model_is_validated_whole(home: Home) -> None:
+    home.shapes.write_text(home.shapes.read_text() + "\n# edited\n")
+    edit(home, "changing", CHANGING + "kb:area-z a ak:CouncilArea ; rdfs:label 'Area Z' .")
+    assert problems(home, Record.load(home.dist))[0] == "full"
+
+
+def test_a_failed_build_keeps_the_record_of_the_last_good_one(home: Home) -> None:
+    before = (home.dist / RECORD).read_text()
+    edit(home, "changing", "kb:doc-2 a ak:PolicyDocument ; rdfs:label 'Document two' .")
+    with pytest.raises(BuildFailed):
+        build(home, reason=False)
+    assert (home.dist / RECORD).read_text() == before
+    edit(home, "changing", CHANGING)
+    assert build(home, reason=False)["shacl"] == {"mode": "unchanged"}
