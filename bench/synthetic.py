@@ -267,6 +267,30 @@ def write_home(root: Path, ontology: Path, target: int, seed: int = 7) -> int:
     return count(folders)
 
 
+def write_addition(root: Path) -> int:
+    """Add a small source folder to a generated home, as a researcher adding a survey would: two indicators in
+    an existing set, a newer delegation arrangement for an existing area, and a requirement now reporting one of
+    the new indicators. Returns its triple count."""
+    folder = Folder("syn-addition")
+    folder.graph(
+        "survey",
+        [
+            'kb:survey-ind-1 a ak:Indicator ; rdfs:label "survey indicator 1" ; ak:inSet kb:iset-1 .',
+            'kb:survey-ind-2 a ak:Indicator ; rdfs:label "survey indicator 2" ; ak:inSet kb:iset-1 .',
+            'kb:deleg-1-1-2025 a ak:DelegationArrangement ; rdfs:label "Area 1: category 1 (2025)" ; '
+            "ak:inArea kb:area-1 ; ak:serviceCategory kb:sc-1 ; ak:delegationStatus ak:Delegated ; "
+            'ak:asAt "2025-04-01"^^xsd:date .',
+            "kb:req-1 ak:reportsIndicator kb:survey-ind-1 .",
+        ],
+        "table 2",
+    )
+    path = root / "sources" / folder.source
+    path.mkdir(parents=True)
+    for name, text in folder.files().items():
+        (path / name).write_text(text)
+    return folder.triples
+
+
 BENCH_PARAMS = {
     "obligations": {"area": "kb:area-1", "service": "kb:svc-1"},
     "overlaps": {},

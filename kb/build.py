@@ -127,10 +127,13 @@ def build(
     *,
     shacl: bool = True,
     reason: bool = True,
+    full: bool = False,
     progress: Progress = _quiet,
 ) -> dict[str, object]:
-    """Build ``dist/`` from ``home``; raise BuildFailed (leaving ``dist/`` untouched) on any problem."""
-    checked = check(home, shacl=shacl, reason=reason, previous=Record.load(home.dist), progress=progress)
+    """Build ``dist/`` from ``home``; raise BuildFailed (leaving ``dist/`` untouched) on any problem. SHACL
+    validates only what changed since the last good build unless ``full`` (kb/revalidation.py)."""
+    previous = None if full else Record.load(home.dist)
+    checked = check(home, shacl=shacl, reason=reason, previous=previous, progress=progress)
     if checked.problems:
         raise BuildFailed(checked.problems, stage="build")
     t = time.perf_counter()

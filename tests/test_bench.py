@@ -34,3 +34,15 @@ def test_bench_json_reports_build_and_every_analysis(runner: CliRunner, tmp_path
         assert figures["median_ms"] == figures["warm_ms"]  # the older key, kept
         assert "query_rdflib_ms" in figures and "rdflib_over_oxigraph" in figures
     assert report["memory"]["peak_mb_build_and_analyses"] > 0
+
+
+def test_bench_times_the_checked_build_cold_after_an_addition_and_unchanged(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["bench", "--triples", "3000", "--repeat", "1", "--rdflib-timeout", "0", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    checks = json.loads(result.output[result.output.index("{") :])["build_s"]["with_checks"]
+    modes = {stage: checks[stage]["shacl_mode"] for stage in ("cold", "after_addition", "unchanged")}
+    assert modes == {"cold": "full", "after_addition": "incremental", "unchanged": "unchanged"}
+    assert all(checks[stage]["total_s"] > 0 and checks[stage]["reasoner"] > 0 for stage in modes)
+    assert checks["peak_mb"] > 0

@@ -32,6 +32,13 @@ def test_build_then_sparql_json_prints_sparql_results(runner: CliRunner, make_ho
     assert data["results"]["bindings"][0]["plan"]["value"] == "https://w3id.org/alignkb/id/plan-x"
 
 
+def test_build_says_how_shacl_ran_and_full_validates_everything(runner: CliRunner, make_home: MakeHome) -> None:
+    home = make_home({"valid-complete": {"data.trig": GOOD}})
+    assert "(SHACL: full)" in runner.invoke(main, args(home, "build", "-q")).output
+    assert "(SHACL: unchanged)" in runner.invoke(main, args(home, "build", "-q")).output
+    assert "(SHACL: full)" in runner.invoke(main, args(home, "build", "-q", "--full")).output
+
+
 def test_sparql_csv_and_table_formats(runner: CliRunner, built_home: Home) -> None:
     query = "SELECT ?s WHERE { ?s a ak:Source } ORDER BY ?s LIMIT 3"
     result = runner.invoke(main, args(built_home, "sparql", query, "--format", "csv"))
