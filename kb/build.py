@@ -58,12 +58,12 @@ def _validate(home: Home, checked: Checked, files: dict[str, str], previous: Rec
     judged: set[str] | None = None
     checked.shacl = {"mode": "full"}
     if previous is not None and after is not None and previous.model == after.model:
-        how_far = reach(rdflib.Graph().parse(home.shapes, format="turtle"))
         if {k: v["hash"] for k, v in previous.folders.items()} == {k: v["hash"] for k, v in after.folders.items()}:
             checked.shacl = {"mode": "unchanged"}
             progress("SHACL: nothing changed since the last good build")
             checked.record = after
             return
+        how_far = reach(rdflib.Graph().parse(home.shapes, format="turtle"))
         if how_far is not None:
             with collector_paused():
                 part = scope(store, previous, after, inputs, how_far)
