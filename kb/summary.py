@@ -26,12 +26,10 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from .namespace import ONTOLOGY_GRAPH
+from .namespace import ONTOLOGY_GRAPH, PREFIXES
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+OWL, RDF, RDFS = PREFIXES["owl"], PREFIXES["rdf"], PREFIXES["rdfs"]
+XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = ox.NamedNode(RDF + "type")
 SUMMARY = "urn:alignkb:summary:"
 
