@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SH
 from kb.build import check
 from kb.paths import Home
 from kb.problems import Problem
-from kb.shapes import run_shacl
+from kb.shapes import run_shacl, violation_queries
 
 from .conftest import DATA, MakeHome
 
@@ -57,16 +57,23 @@ def shacl_only(home: Home) -> list[Problem]:
     return run_shacl(data, home.shapes, {})
 
 
-def test_every_shape_has_an_invalid_fixture(repo_home) -> None:
-    shapes = rdflib.Graph().parse(repo_home.shapes)
-    names = {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+def rules(shapes: rdflib.Graph) -> set[rdflib.URIRef]:
+    """The named shapes: one per rule (property shapes inside them are blank nodes)."""
+    found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    return {s for s in found if isinstance(s, rdflib.URIRef)}
+
+
+def test_every_rule_has_an_invalid_fixture(repo_home) -> None:
+    names = {str(s).rsplit("#", 1)[-1] for s in rules(rdflib.Graph().parse(repo_home.shapes))}
+    names |= {doc.name for doc in violation_queries()}
+    assert len(names) > 20
     covered = set().union(*(expected_rules(c) for c in CASES))
     assert names - covered == set()
 
 
 def test_every_shape_states_its_rule_in_a_message(repo_home) -> None:
     shapes = rdflib.Graph().parse(repo_home.shapes)
-    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+    for shape in rules(shapes):
         messages = list(shapes.objects(shape, SH.message))
         for prop in shapes.objects(shape, SH.property):
             messages += list(shapes.objects(prop, SH.message))
@@ -84,3 +91,13 @@ def test_problem_names_the_file_of_the_offending_entity(make_home: MakeHome) -> 
     assert problem.file == "sources/unlabelled-entity/data.trig"
     assert problem.focus == "https://w3id.org/alignkb/id/pop-x"
     assert "rdfs:label" in problem.message
+
+
+def test_provisions_of_acts_need_a_legislation_id_and_other_provisions_do_not(make_home: MakeHome) -> None:
+    text = (DATA / "shapes" / "section-without-legislation-id.trig").read_text()
+    home = make_home({"section-without-legislation-id": {"data.trig": text}})
+    [problem] = check(home, reason=False).problems
+    assert problem.focus == "https://w3id.org/alignkb/id/act-s2"
+    assert problem.file == "sources/section-without-legislation-id/data.trig"
+    assert "part of <https://w3id.org/alignkb/id/act>," in problem.message
+    assert problem.hint and "legislation.gov.uk" in problem.hint
