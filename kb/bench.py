@@ -146,18 +146,54 @@ def _checks_worker(root: str, conn: Any) -> None:  # pragma: no cover - child pr
             "shacl_mode": report["shacl"]["mode"],  # type: ignore[index]
             **report["timings_seconds"],  # type: ignore[dict-item]
         }
+        process = report["shacl"].get("process")  # type: ignore[attr-defined]
+        if process:
+            out[stage]["shacl_process_peak_mb"] = process["peak_mb"]
     out["peak_mb"] = peak_mb()
     conn.send(out)
 
 
 def _timed_checks(root: Path) -> dict[str, Any]:
-    ctx = mp.get_context("fork")
+    """The checked builds in a fresh process (spawned: it shares no memory with this one), with the peak memory
+    of all its processes together (the build, a forked SHACL validation, HermiT's JVM) sampled as they run."""
+    ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     proc = ctx.Process(target=_checks_worker, args=(str(root), child), daemon=True)
     proc.start()
+    peak = 0
+    while not parent.poll(0.1):
+        peak = max(peak, tree_pss_kb(proc.pid))
     result = parent.recv()
     proc.join()
+    if peak:
+        result["peak_pss_mb"] = round(peak / 1024, 1)
     return result
+
+
+def tree_pss_kb(root: int | None) -> int:
+    """The proportional set size (shared pages split between their processes) of ``root`` and every process
+    under it, in kB; 0 where /proc does not tell (not Linux)."""
+    if root is None:
+        return 0
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            continue
+    return total
 
 
 def time_analyses(store: OxigraphStore, params: dict[str, dict[str, str]], repeat: int) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Stages: read (syntax and structure per file) → load into Oxigraph → violation queries → SHACL → HermiT →
 write ``kb.nq`` and ``report.json`` into a fresh folder → swap it in for ``dist/``. Any problem stops the build
-before the swap, so the previous ``dist/`` is left exactly as it was.
+before the swap, so the previous ``dist/`` is left exactly as it was. A full SHACL validation of a large
+knowledge base runs in a child process from the load on, and is waited for once the rest is written.
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from . import __version__
 from .garbage import collector_paused
 from .paths import Home
 from .problems import BuildFailed, Problem
 from .reasoning import check_consistency
-from .revalidation import RECORD, Record, reach, record_of, scope, subgraph
-from .shapes import entity_files, run_shacl, run_violation_queries, to_rdflib
+from .revalidation import RECORD, Record
+from .shapes import entity_files, run_violation_queries
 from .sources import Inputs, read_inputs
 from .stats import compute
 from .store import OxigraphStore
+from .validation import Validation
 
 Progress = Callable[[str], None]
 
@@ -50,34 +51,6 @@ class Checked:
     record: Record | None = None  # what SHACL passed, for the next build (None: not validated, or failed)
 
 
-def _validate(home: Home, checked: Checked, files: dict[str, str], previous: Record | None, progress: Progress) -> None:
-    """SHACL over everything, or (after a good build with the same model) over what the change can affect."""
-    store, inputs = checked.store, checked.inputs
-    after = record_of(home, inputs) if previous is not None else None
-    quads: Iterable[ox.Quad] = store.quads_for_pattern(None, None, None, None)
-    judged: set[str] | None = None
-    checked.shacl = {"mode": "full"}
-    if previous is not None and after is not None and previous.model == after.model:
-        if {k: v["hash"] for k, v in previous.folders.items()} == {k: v["hash"] for k, v in after.folders.items()}:
-            checked.shacl = {"mode": "unchanged"}
-            progress("SHACL: nothing changed since the last good build")
-            checked.record = after
-            return
-        how_far = reach(rdflib.Graph().parse(home.shapes, format="turtle"))
-        if how_far is not None:
-            with collector_paused():
-                part = scope(store, previous, after, inputs, how_far)
-            quads, judged = subgraph(store, part.seen), {node.value for node in part.focus}
-            checked.shacl = {"mode": "incremental", "changed": part.changed, "judged": len(part.focus)}
-    progress(f"validating SHACL shapes ({checked.shacl['mode']}) …")
-    with collector_paused():
-        data = to_rdflib(quads)
-    problems = run_shacl(data, home.shapes, files, judged)
-    checked.problems.extend(problems)
-    if not problems:
-        checked.record = after or record_of(home, inputs)
-
-
 def check(
     home: Home,
     *,
@@ -86,9 +59,12 @@ def check(
     reason: bool = True,
     previous: Record | None = None,
     progress: Progress = _quiet,
+    meanwhile: Callable[[Checked], None] | None = None,
 ) -> Checked:
     """Read and check everything; never writes. Problems are collected, not raised. With the ``previous``
-    build's record (kb/revalidation.py), SHACL validates only what changed since."""
+    build's record (kb/revalidation.py), SHACL validates only what changed since. A full SHACL validation of a
+    large knowledge base runs in a child process beside the other checks (kb/validation.py); ``meanwhile`` is
+    called once every other check has passed, before the result of SHACL is waited for (the build writes then)."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     progress("reading ontology and sources …")
@@ -99,27 +75,52 @@ def check(
     checked = Checked(store, inputs, list(inputs.problems), timings)
     if inputs.problems:
         return checked
+    with collector_paused():  # the fingerprints collect every subject once
+        validation = Validation(home, inputs, previous if only is None else None) if shacl else None
     t = time.perf_counter()
     store.bulk_extend(inputs.quads)
+    inputs.release()
     timings["load"] = time.perf_counter() - t
     progress(f"loaded {len(store):,} quads from {len(inputs.folders)} source folders")
+    if validation is not None:
+        validation.start(store)
+        if validation.forked:
+            progress("validating SHACL shapes (full) in a separate process …")
     with collector_paused():
         files = entity_files(store, inputs.graph_files)
     t = time.perf_counter()
     progress("running violation queries …")
     checked.problems.extend(run_violation_queries(store, files, inputs.graph_files))
     timings["violations"] = time.perf_counter() - t
-    if shacl:
-        t = time.perf_counter()
-        _validate(home, checked, files, previous if only is None else None, progress)
-        timings["shacl"] = time.perf_counter() - t
+    if validation is not None and not validation.forked:
+        _settle(checked, validation, files, progress)
+    reasoned: list[Problem] = []
     if reason and not checked.problems:
         progress("checking OWL consistency with HermiT …")
         result = check_consistency(store)
         timings["reasoner"] = result.seconds
-        checked.problems.extend(result.problems)
+        reasoned = result.problems
+    if meanwhile is not None and not checked.problems and not reasoned:
+        meanwhile(checked)
+    if validation is not None and validation.forked:
+        _settle(checked, validation, files, progress)
+    if not checked.problems:  # HermiT's findings count when every other check passed
+        checked.problems.extend(reasoned)
     timings["total"] = time.perf_counter() - start
     return checked
+
+
+def _settle(checked: Checked, validation: Validation, files: dict[str, str], progress: Progress) -> None:
+    if validation.mode["mode"] == "unchanged":
+        progress("SHACL: nothing changed since the last good build")
+    elif validation.forked:
+        progress("waiting for SHACL …")
+    else:
+        progress(f"validating SHACL shapes ({validation.mode['mode']}) …")
+    t = time.perf_counter()
+    checked.problems.extend(validation.settle(checked.store, files))
+    checked.timings["shacl"] = validation.seconds if validation.forked else time.perf_counter() - t
+    checked.shacl, checked.record = validation.mode, validation.record
 
 
 def build(
@@ -131,19 +132,27 @@ def build(
     progress: Progress = _quiet,
 ) -> dict[str, object]:
     """Build ``dist/`` from ``home``; raise BuildFailed (leaving ``dist/`` untouched) on any problem. SHACL
-    validates only what changed since the last good build unless ``full`` (kb/revalidation.py)."""
+    validates only what changed since the last good build unless ``full`` (kb/revalidation.py). The dataset is
+    written into a fresh folder while a forked SHACL validation finishes, and swapped in only if it passes."""
     previous = None if full else Record.load(home.dist)
-    checked = check(home, shacl=shacl, reason=reason, previous=previous, progress=progress)
-    if checked.problems:
-        raise BuildFailed(checked.problems, stage="build")
-    t = time.perf_counter()
-    report = _report(checked)
     dist = home.dist
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist.parent))
-    try:
+    written: dict[str, object] = {}
+
+    def write(checked: Checked) -> None:
+        t = time.perf_counter()
+        written.update(_report(checked))
         checked.store.dump(str(staging / "kb.nq"), format=ox.RdfFormat.N_QUADS)
         checked.timings["write"] = time.perf_counter() - t
+
+    try:
+        checked = check(home, shacl=shacl, reason=reason, previous=previous, progress=progress, meanwhile=write)
+        if checked.problems:
+            raise BuildFailed(checked.problems, stage="build")
+        if not written:  # pragma: no cover - check() calls write whenever it finds nothing wrong
+            write(checked)
+        report = written
         report["timings_seconds"] = {k: round(v, 3) for k, v in checked.timings.items()}
         report["shacl"] = checked.shacl or {"mode": "not run"}
         if checked.record is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,12 +58,12 @@ def entity_files(store: ox.Store, graph_files: dict[str, str]) -> dict[str, str]
     return found
 
 
-def run_shacl(
-    data: rdflib.Graph, shapes_path: Path, files: dict[str, str], judged: set[str] | None = None
-) -> list[Problem]:
-    """Validate ``data`` with pySHACL; each result is a problem. With ``judged``, only results about those focus
-    nodes are kept (kb/revalidation.py: the others were seen only in part)."""
-    shapes = rdflib.Graph().parse(shapes_path, format="turtle")
+def run_shacl(data: rdflib.Graph, shapes: Path | rdflib.Graph, judged: set[str] | None = None) -> list[Problem]:
+    """Validate ``data`` with pySHACL against the shapes (a Turtle file or a parsed graph); each result is a
+    problem (``locate`` adds the files). With ``judged``, only results about those focus nodes are kept
+    (kb/revalidation.py: the others were seen only in part)."""
+    if isinstance(shapes, Path):
+        shapes = rdflib.Graph().parse(shapes, format="turtle")
     # inplace: the data graph is ours to use (no rules change it), so pySHACL need not copy it first.
     conforms, report, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
@@ -87,12 +88,17 @@ def run_shacl(
             Problem(
                 rule=rule,
                 message=text,
-                file=files.get(str(focus)) if focus is not None else None,
                 focus=str(focus) if isinstance(focus, rdflib.URIRef) else None,
                 hint=_hint(shapes, shape),
             )
         )
-    return sorted(problems, key=lambda p: (p.file or "", p.rule, p.focus or ""))
+    return problems
+
+
+def locate(problems: Iterable[Problem], files: dict[str, str]) -> list[Problem]:
+    """The problems with the file that defines each focus node, sorted by file, rule and focus."""
+    located = [replace(p, file=files.get(p.focus)) if p.focus and not p.file else p for p in problems]
+    return sorted(located, key=lambda p: (p.file or "", p.rule, p.focus or "", p.message))
 
 
 def _short(term: rdflib.term.Node) -> str:

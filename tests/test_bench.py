@@ -46,3 +46,5 @@ def test_bench_times_the_checked_build_cold_after_an_addition_and_unchanged(runn
     assert modes == {"cold": "full", "after_addition": "incremental", "unchanged": "unchanged"}
     assert all(checks[stage]["total_s"] > 0 and checks[stage]["reasoner"] > 0 for stage in modes)
     assert checks["peak_mb"] > 0
+    if Path("/proc/self/smaps_rollup").exists():  # the whole build's memory, sampled from /proc (Linux)
+        assert checks["peak_pss_mb"] > 50

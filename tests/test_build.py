@@ -12,7 +12,7 @@ from kb.build import build, check
 from kb.paths import Home
 from kb.problems import BuildFailed
 
-from .conftest import DATA, MakeHome
+from .conftest import DATA, SOURCE_TTL, MakeHome
 
 GOOD = (DATA / "shapes" / "valid-complete.trig").read_text()
 
@@ -97,3 +97,42 @@ def test_a_failed_build_after_a_good_one_keeps_the_good_store_queryable(make_hom
         build(home)
     store = OxigraphStore.from_dist(home.dist)
     assert store.ask("ASK { kb:plan-x a ak:Plan }")
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validate in a child process whatever the size (as the build does from 10^5 quads)."""
+    monkeypatch.setattr("kb.validation.FORK_FROM", 0)
+
+
+def test_shacl_in_a_child_process_finds_what_it_finds_in_this_one(
+    make_home: MakeHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = ["incomplete-delegation", "missing-locator", "plan-without-area"]
+    home = make_home({case: {"data.trig": (DATA / "shapes" / f"{case}.trig").read_text()} for case in cases})
+    monkeypatch.setattr("kb.validation.FORK_FROM", 0)
+    forked = check(home, reason=False)
+    assert forked.shacl["mode"] == "full" and "process" in forked.shacl
+    monkeypatch.setattr("kb.validation.FORK_FROM", 10**9)
+    inline = check(home, reason=False)
+    assert "process" not in inline.shacl
+    assert forked.problems == inline.problems
+    assert {p.rule for p in forked.problems} == {"DelegationArrangementShape", "AssertionLocatorShape", "PlanShape"}
+    assert all(p.file for p in forked.problems if p.focus and "/id/" in p.focus)  # entities, not assertions
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_build_whose_shacl_child_fails_leaves_dist_and_no_staging_behind(make_home: MakeHome) -> None:
+    home = make_home({"valid-complete": {"data.trig": GOOD}})
+    report = build(home)
+    assert report["shacl"]["process"]["peak_mb"] > 0  # type: ignore[index]
+    before = snapshot(home.dist)
+    bad = home.sources / "missing-locator"
+    bad.mkdir()
+    (bad / "data.trig").write_text((DATA / "shapes" / "missing-locator.trig").read_text())
+    (bad / "source.ttl").write_text(SOURCE_TTL.format(name="missing-locator"))
+    with pytest.raises(BuildFailed) as failed:
+        build(home, full=True)
+    assert {p.rule for p in failed.value.problems} == {"AssertionLocatorShape"}
+    assert snapshot(home.dist) == before
+    assert not [p for p in home.dist.parent.iterdir() if p.name.startswith(".dist-")]

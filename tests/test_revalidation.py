@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+import rdflib
 
 from kb.build import build, check
 from kb.paths import Home
 from kb.problems import BuildFailed
-from kb.revalidation import RECORD, Record
+from kb.revalidation import RECORD, Record, reach, readable
+from kb.shapes import run_shacl, to_rdflib
 
 from .conftest import DATA, MakeHome
 
@@ -136,3 +139,46 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(home: Home) -> Non
     assert (home.dist / RECORD).read_text() == before
     edit(home, "changing", CHANGING)
     assert build(home, reason=False)["shacl"] == {"mode": "unchanged"}
+
+
+# A rule whose target predicate is on no path, and a value whose class comes from a subclass axiom.
+OFF_PATH_TARGET = """
+@prefix ak: <https://w3id.org/alignkb/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:test:DescribedShape> a sh:PropertyShape ; sh:targetSubjectsOf ak:description ;
+    sh:path ak:inArea ; sh:minCount 1 ; sh:class ak:Area ; sh:message "described things have an area"@en .
+"""
+DATA_TTL = """
+@prefix ak: <https://w3id.org/alignkb/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:test:area> a <urn:test:Council> ; ak:description "an area" ; ak:inArea <urn:test:area> .
+<urn:test:Council> rdfs:subClassOf ak:Area .
+<urn:test:lost> ak:description "no area" ; rdfs:comment "not read by any shape" .
+<urn:test:wrong> ak:description "area of the wrong class" ; ak:inArea <urn:test:lost> .
+"""
+
+
+def test_the_statements_given_to_shacl_are_those_the_shapes_read() -> None:
+    shapes = rdflib.Graph().parse(data=OFF_PATH_TARGET, format="turtle")
+    store = ox.Store()
+    store.load(DATA_TTL.encode(), ox.RdfFormat.TURTLE)
+    how_far = reach(shapes)
+    assert how_far is not None
+    kept = {q.predicate.value for q in readable(store, how_far)}
+    assert kept == {str(p) for p in (rdflib.RDF.type, rdflib.RDFS.subClassOf)} | {
+        "https://w3id.org/alignkb/ontology#description",
+        "https://w3id.org/alignkb/ontology#inArea",
+    }
+    whole = run_shacl(to_rdflib(store.quads_for_pattern(None, None, None, None)), shapes)
+    read = run_shacl(to_rdflib(readable(store, how_far)), shapes)
+    assert {(p.focus, p.message) for p in read} == {(p.focus, p.message) for p in whole}
+    assert {p.focus for p in read} == {"urn:test:lost", "urn:test:wrong"}
+
+
+def test_shapes_that_may_read_anything_are_given_everything() -> None:
+    closed = OFF_PATH_TARGET.replace("sh:minCount 1 ;", "sh:minCount 1 ; sh:closed true ;")
+    assert reach(rdflib.Graph().parse(data=closed, format="turtle")) is None
+    store = ox.Store()
+    store.load(DATA_TTL.encode(), ox.RdfFormat.TURTLE)
+    assert len(list(readable(store, None))) == len(store)

@@ -54,7 +54,7 @@ def shacl_only(home: Home) -> list[Problem]:
         dataset.parse(path, format="trig")
         for s, p, o, _g in dataset.quads((None, None, None, None)):
             data.add((s, p, o))
-    return run_shacl(data, home.shapes, {})
+    return run_shacl(data, home.shapes)
 
 
 def rules(shapes: rdflib.Graph) -> set[rdflib.URIRef]:
