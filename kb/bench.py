@@ -158,7 +158,7 @@ def _timed_checks(root: Path) -> dict[str, Any]:
     of all its processes together (the build, a forked SHACL validation, HermiT's JVM) sampled as they run."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_checks_worker, args=(str(root), child), daemon=True)
+    proc = ctx.Process(target=_checks_worker, args=(str(root), child))  # not daemonic: it forks SHACL at scale
     proc.start()
     peak = 0
     while not parent.poll(0.1):

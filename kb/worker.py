@@ -26,7 +26,9 @@ class WorkerDied(RuntimeError):
 
 
 def can_fork() -> bool:
-    return "fork" in mp.get_all_start_methods()
+    """Whether a child can be forked here (not on platforms without fork, nor from a daemonic process, which
+    multiprocessing does not let have children)."""
+    return "fork" in mp.get_all_start_methods() and not mp.current_process().daemon
 
 
 class Background(Generic[T]):

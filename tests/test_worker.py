@@ -50,3 +50,12 @@ def test_a_child_that_dies_without_a_result_is_an_error_naming_its_exit_code() -
     job = Background(dies)
     with pytest.raises(WorkerDied, match="exit code 3"):
         job.result()
+
+
+def forks_from_a_daemon() -> bool:
+    return Background(square_of_sum, [1]).forked
+
+
+def test_a_daemonic_process_computes_inline_instead_of_failing() -> None:
+    assert Background(square_of_sum, [5]).forked
+    assert Background(forks_from_a_daemon, inline=False).result() is False  # the child below is daemonic
