@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .garbage import collector_paused
+from .garbage import collector_paused, trim_heap
 from .paths import Home
 from .problems import BuildFailed, Problem
 from .reasoning import check_consistency
@@ -80,6 +80,7 @@ def check(
     t = time.perf_counter()
     store.bulk_extend(inputs.quads)
     inputs.release()
+    trim_heap()
     timings["load"] = time.perf_counter() - t
     progress(f"loaded {len(store):,} quads from {len(inputs.folders)} source folders")
     if validation is not None:

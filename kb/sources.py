@@ -172,14 +172,25 @@ def _check_trig(
 ) -> None:
     where = relative(trig, root)
     provenance = ox.NamedNode(str(PROVENANCE_GRAPH))
-    named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    if any(isinstance(q.graph_name, ox.BlankNode) for q in quads):
+    # one pass sorts the quads by graph (10^6 of them in a large folder): facts, descriptions, blank-named graphs
+    facts: list[ox.Quad] = []
+    descriptions: list[ox.Quad] = []
+    named: set[str] = set()
+    blank = False
+    for q in quads:
+        graph_name = q.graph_name
+        if type(graph_name) is ox.NamedNode:
+            facts.append(q)
+            named.add(graph_name.value)
+        elif type(graph_name) is ox.DefaultGraph:
+            descriptions.append(q)
+        else:
+            blank = True
+    if blank:
         problems.append(Problem(rule="graph-name", message="a named graph has a blank-node name", file=where))
     described: dict[str, set[ox.NamedNode]] = {}
     stray: set[str] = set()
-    for q in quads:
-        if not isinstance(q.graph_name, ox.DefaultGraph):
-            continue
+    for q in descriptions:
         subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
         if subject not in named:
             key = str(q.subject)
@@ -231,7 +242,7 @@ def _check_trig(
                 )
             )
         _claim_graph(result.graphs, graph, where, problems)
-    result.quads.extend(q for q in quads if isinstance(q.graph_name, ox.NamedNode))
+    result.quads.extend(facts)
 
 
 def source_folders(home: Home) -> list[Path]:

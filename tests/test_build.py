@@ -136,3 +136,10 @@ def test_a_build_whose_shacl_child_fails_leaves_dist_and_no_staging_behind(make_
     assert {p.rule for p in failed.value.problems} == {"AssertionLocatorShape"}
     assert snapshot(home.dist) == before
     assert not [p for p in home.dist.parent.iterdir() if p.name.startswith(".dist-")]
+
+
+def test_the_parsed_quads_are_released_once_the_store_holds_them(make_home: MakeHome) -> None:
+    checked = check(make_home({"valid-complete": {"data.trig": GOOD}}), reason=False)
+    assert not checked.problems and len(checked.store) > 100
+    assert checked.inputs.quads == [] and all(folder.quads == [] for folder in checked.inputs.folders)
+    assert checked.record is not None and checked.record.folders["valid-complete"]["subjects"]
