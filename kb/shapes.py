@@ -113,7 +113,7 @@ def _short(term: rdflib.term.Node) -> str:
 
 
 def _shape_name(report: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
-    """The named NodeShape a result comes from (property shapes are blank nodes inside one)."""
+    """The rule a result comes from: its named shape, or the named node shape holding its (blank) property shape."""
     if isinstance(shape, rdflib.URIRef):
         return str(shape).rsplit("#", 1)[-1]
     for parent in shapes.subjects(SH.property, shape):
