@@ -87,6 +87,25 @@ def check(
         validation.start(store)
         if validation.forked:
             progress("validating SHACL shapes (full) in a separate process …")
+    try:
+        _check_loaded(checked, validation, reason, progress, meanwhile)
+    except BaseException:
+        if validation is not None:
+            validation.cancel()
+        raise
+    timings["total"] = time.perf_counter() - start
+    return checked
+
+
+def _check_loaded(
+    checked: Checked,
+    validation: Validation | None,
+    reason: bool,
+    progress: Progress,
+    meanwhile: Callable[[Checked], None] | None,
+) -> None:
+    """The checks of the loaded store: violation queries, SHACL (waited for last when forked), HermiT."""
+    store, inputs, timings = checked.store, checked.inputs, checked.timings
     with collector_paused():
         files = entity_files(store, inputs.graph_files)
     t = time.perf_counter()
@@ -107,8 +126,6 @@ def check(
         _settle(checked, validation, files, progress)
     if not checked.problems:  # HermiT's findings count when every other check passed
         checked.problems.extend(reasoned)
-    timings["total"] = time.perf_counter() - start
-    return checked
 
 
 def _settle(checked: Checked, validation: Validation, files: dict[str, str], progress: Progress) -> None:

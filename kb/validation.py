@@ -75,6 +75,11 @@ class Validation:
             quads = readable(store, self._reach)
             self._job = Background(shacl_problems, quads, self._shapes, None, inline=not self._fork)
 
+    def cancel(self) -> None:
+        """Stop a forked validation whose result will not be asked for."""
+        if self._job is not None:
+            self._job.cancel()
+
     def settle(self, store: ox.Store, files: dict[str, str]) -> list[Problem]:
         """The problems found (waiting for a forked validation to finish), with the file of each focus node."""
         if self.mode["mode"] == "unchanged":

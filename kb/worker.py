@@ -1,8 +1,9 @@
 """A step computed in a forked child process while this process goes on with other work.
 
 The build uses it for SHACL at scale: pySHACL needs its own rdflib copy of the data and ≈ 20 s of CPU at 10^6
-triples, while the store load, the violation queries and HermiT need the other core. ``fork`` lets the child start
-from this process's memory as it is (the quads just read) without pickling it; only the result travels back.
+triples, while the violation queries, HermiT and the writing of ``dist/`` need the other core. ``fork`` lets the
+child start from this process's memory as it is (the loaded store) without pickling it; only the result travels
+back.
 Where ``fork`` is not available, or ``inline`` is asked, the step runs in this process when its result is first
 wanted.
 """
@@ -59,6 +60,14 @@ class Background(Generic[T]):
             self._value = self._receive() if self.forked else self._compute()
             self._done = True
         return self._value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Stop a child whose result is no longer wanted (the parent failed before asking for it)."""
+        if self.forked and not self._done:
+            self._proc.kill()
+            self._proc.join()
+            self._conn.close()
+            self._done = True
 
     def _compute(self) -> T:
         start = time.perf_counter()

@@ -143,3 +143,16 @@ def test_the_parsed_quads_are_released_once_the_store_holds_them(make_home: Make
     assert not checked.problems and len(checked.store) > 100
     assert checked.inputs.quads == [] and all(folder.quads == [] for folder in checked.inputs.folders)
     assert checked.record is not None and checked.record.folders["valid-complete"]["subjects"]
+
+
+@pytest.mark.usefixtures("forking")
+def test_when_the_build_fails_beside_a_shacl_process_that_process_is_stopped(make_home: MakeHome) -> None:
+    import multiprocessing
+
+    def fails_to_write(_checked: object) -> None:
+        raise OSError("disk full")
+
+    home = make_home({"valid-complete": {"data.trig": GOOD}})
+    with pytest.raises(OSError, match="disk full"):
+        check(home, reason=False, meanwhile=fails_to_write)
+    assert multiprocessing.active_children() == []

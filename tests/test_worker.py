@@ -59,3 +59,15 @@ def forks_from_a_daemon() -> bool:
 def test_a_daemonic_process_computes_inline_instead_of_failing() -> None:
     assert Background(square_of_sum, [5]).forked
     assert Background(forks_from_a_daemon, inline=False).result() is False  # the child below is daemonic
+
+
+def sleeps() -> None:
+    import time
+
+    time.sleep(60)
+
+
+def test_a_child_no_longer_wanted_is_stopped() -> None:
+    job = Background(sleeps)
+    job.cancel()
+    assert not job._proc.is_alive() and job._proc.exitcode is not None
