@@ -96,7 +96,7 @@ def run_shacl(data: rdflib.Graph, shapes: Path | rdflib.Graph, judged: set[str] 
 
 
 def locate(problems: Iterable[Problem], files: dict[str, str]) -> list[Problem]:
-    """The problems with the file that defines each focus node, sorted by file, rule and focus."""
+    """The problems with the file that defines each focus node, sorted by file, rule, focus and message."""
     located = [replace(p, file=files.get(p.focus)) if p.focus and not p.file else p for p in problems]
     return sorted(located, key=lambda p: (p.file or "", p.rule, p.focus or "", p.message))
 
