@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 
 
+def markdown(header: list[str], rows: list[list[object]]) -> str:
+    """A Markdown table: the header, its separator (one cell per column) and the rows."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def table(reports: list[dict]) -> str:
-    names = list(reports[0]["analyses"])
-    head = "| analysis | " + " | ".join(
-        f"{r['quads']:,} quads: cold ms / warm ms (rdflib/ox query ratio)" for r in reports
-    )
-    lines = [head + " |", "|---|" + "---|" * len(reports)]
-    for name in names:
-        cells = []
+    header = ["analysis"] + [f"{r['quads']:,} quads: cold ms / warm ms (rdflib/ox query ratio)" for r in reports]
+    rows: list[list[object]] = []
+    for name in reports[0]["analyses"]:
+        cells: list[object] = [name]
         for r in reports:
             a = r["analyses"].get(name, {})
             ratio = a.get("rdflib_over_oxigraph")
@@ -27,48 +31,57 @@ def table(reports: list[dict]) -> str:
                 + f"{a.get('warm_ms', a.get('median_ms', ''))}"
                 + (f" ({ratio}×)" if isinstance(ratio, float | int) else f" ({ratio})" if ratio else "")
             )
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return markdown(header, rows)
 
 
 def builds(reports: list[dict]) -> str:
-    lines = [
-        "| quads | build without SHACL/HermiT (s) | SHACL (s) | HermiT (s) | label index (s) | peak MB "
-        "(build + analyses) | rdflib load (s) | peak MB rdflib worker |",
-        "|---|---|---|---|---|---|---|---|",
+    header = [
+        "quads",
+        "build without SHACL/HermiT (s)",
+        "SHACL (s)",
+        "HermiT (s)",
+        "label index (s)",
+        "peak MB (build + analyses)",
+        "rdflib load (s)",
+        "peak MB rdflib worker",
     ]
+    rows: list[list[object]] = []
     for r in reports:
         b, m = r.get("build_s", {}), r["memory"]
-        lines.append(
-            f"| {r['quads']:,} | {b.get('without_shacl_hermit', '')} | {b.get('shacl') or 'not run'} | "
-            f"{b.get('hermit') or 'not run'} | {r['label_index_s']} | "
-            f"{m.get('peak_mb_build_and_analyses', m.get('peak_mb', ''))} | {m.get('rdflib_load_s', '')} | "
-            f"{m.get('peak_mb_rdflib_worker', '')} |"
+        rows.append(
+            [
+                f"{r['quads']:,}",
+                b.get("without_shacl_hermit", ""),
+                b.get("shacl") or "not run",
+                b.get("hermit") or "not run",
+                r["label_index_s"],
+                m.get("peak_mb_build_and_analyses", m.get("peak_mb", "")),
+                m.get("rdflib_load_s", ""),
+                m.get("peak_mb_rdflib_worker", ""),
+            ]
         )
-    return "\n".join(lines)
+    return markdown(header, rows)
 
 
 def checked_builds(reports: list[dict]) -> str:
     """The build with SHACL and HermiT: cold, after a small source folder is added, and unchanged."""
-    lines = [
-        "| quads | stage | SHACL mode | total (s) | read | load | violations | SHACL | HermiT | write | "
-        "peak MB: build process / SHACL process | peak MB all processes (PSS) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    stages = ["total_s", "read", "load", "violations", "shacl", "reasoner", "write"]
+    header = ["quads", "stage", "SHACL mode", "total (s)", "read", "load", "violations", "SHACL", "HermiT", "write"]
+    header += ["peak MB: build process / SHACL process", "peak MB all processes (PSS)"]
+    rows: list[list[object]] = []
     for r in reports:
         checks = r.get("build_s", {}).get("with_checks") or {}
         for stage in ("cold", "after_addition", "unchanged"):
             t = checks.get(stage)
-            if not t:
-                continue
-            cells = [t.get(k, "") for k in ("total_s", "read", "load", "violations", "shacl", "reasoner", "write")]
-            lines.append(
-                f"| {r['quads']:,} | {stage.replace('_', ' ')} | {t.get('shacl_mode', '')} | "
-                + " | ".join(str(c) for c in cells)
-                + f" | {checks.get('peak_mb', '')} / {t.get('shacl_process_peak_mb', '–')}"
-                + f" | {checks.get('peak_pss_mb', '')} |"
-            )
-    return "\n".join(lines)
+            if t:
+                rows.append(
+                    [f"{r['quads']:,}", stage.replace("_", " "), t.get("shacl_mode", "")]
+                    + [t.get(k, "") for k in stages]
+                    + [f"{checks.get('peak_mb', '')} / {t.get('shacl_process_peak_mb', '–')}"]
+                    + [checks.get("peak_pss_mb", "")]
+                )
+    return markdown(header, rows)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -36,7 +38,7 @@ def test_bench_json_reports_build_and_every_analysis(runner: CliRunner, tmp_path
     assert report["memory"]["peak_mb_build_and_analyses"] > 0
 
 
-def test_bench_times_the_checked_build_cold_after_an_addition_and_unchanged(runner: CliRunner) -> None:
+def test_bench_times_the_checked_build_cold_after_an_addition_and_unchanged(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(
         main, ["bench", "--triples", "3000", "--repeat", "1", "--rdflib-timeout", "0", "--format", "json"]
     )
@@ -48,3 +50,11 @@ def test_bench_times_the_checked_build_cold_after_an_addition_and_unchanged(runn
     assert checks["peak_mb"] > 0
     if Path("/proc/self/smaps_rollup").exists():  # the whole build's memory, sampled from /proc (Linux)
         assert checks["peak_pss_mb"] > 50
+    # bench/report.py turns the report into docs/performance.md's tables: a row per stage, a cell per column
+    report = tmp_path / "3k.json"
+    report.write_text(result.output[result.output.index("{") :])
+    script = Path(__file__).resolve().parent.parent / "bench" / "report.py"
+    tables = subprocess.run([sys.executable, str(script), str(report)], capture_output=True, text=True, check=True)
+    checked = tables.stdout.strip().split("\n\n")[-1].splitlines()
+    assert len(checked) == 2 + 3 and {line.count("|") for line in checked} == {13}
+    assert "| cold | full |" in checked[2] and "| unchanged | unchanged |" in checked[4]
