@@ -23,13 +23,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .analyses import analyses, run
-from .build import build
-from .cache import clear
-from .labels import expand_iri, index
-from .namespace import PREFIXES
-from .paths import Home, find_home
-from .store import OxigraphStore
+from kb.analyses import analyses, run
+from kb.analyses.labels import expand_iri, index
+from kb.build import build
+from kb.model.namespace import PREFIXES
+from kb.model.paths import Home, find_home
+from kb.store import OxigraphStore
+from kb.store.cache import clear
 
 Progress = Callable[[str], None]
 AS_AT = date(2024, 6, 1)

@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
-from .garbage import collector_paused, trim_heap
-from .paths import Home
-from .problems import BuildFailed, Problem
-from .reasoning import check_consistency
-from .revalidation import RECORD, Record
-from .shapes import entity_files, run_violation_queries
-from .sources import Inputs, read_inputs
-from .stats import compute
-from .store import OxigraphStore
-from .validation import Validation
+from kb import __version__
+from kb.checks.incremental import RECORD, Record
+from kb.checks.reasoning import check_consistency
+from kb.checks.schedule import Validation
+from kb.checks.shacl import entity_files, run_violation_queries
+from kb.inputs.sources import Inputs, read_inputs
+from kb.memory import collector_paused, trim_heap
+from kb.model.paths import Home
+from kb.model.problems import BuildFailed, Problem
+from kb.stats import compute
+from kb.store import OxigraphStore
 
 Progress = Callable[[str], None]
 

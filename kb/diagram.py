@@ -14,8 +14,8 @@ from html import escape
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .namespace import AK
-from .paths import Home
+from kb.model.namespace import AK
+from kb.model.paths import Home
 
 AKNS = str(AK._NS)
 GRID: dict[str, tuple[int, int]] = {

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespace import AK, BASE, ONTOLOGY_IRI, PREFIXES
-from .paths import Home
-from .store import OxigraphStore
+from kb.model.namespace import AK, BASE, ONTOLOGY_IRI, PREFIXES
+from kb.model.paths import Home
+from kb.store import OxigraphStore
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 MAIN_CLASSES = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .querydoc import query_text
-from .store import Store
+from kb.store import Store
+from kb.store.querydoc import query_text
 
 
 def _int(value: str | None) -> int:

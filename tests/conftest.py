@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.build import build
-from kb.paths import Home, find_home
+from kb.model.paths import Home, find_home
 from kb.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent

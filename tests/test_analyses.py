@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from kb.analyses import AnalysisResult, ParameterError, UnknownAnalysis, analyses, run
 from kb.build import build
 from kb.cli import main
-from kb.paths import Home
-from kb.report import render
+from kb.cli.render import render
+from kb.model.paths import Home
 from kb.store import OxigraphStore
 
 from .conftest import DATA, SOURCE_TTL

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.build import build, check
-from kb.paths import Home
-from kb.problems import BuildFailed
+from kb.model.paths import Home
+from kb.model.problems import BuildFailed
 
 from .conftest import DATA, SOURCE_TTL, MakeHome
 
@@ -102,7 +102,7 @@ def test_a_failed_build_after_a_good_one_keeps_the_good_store_queryable(make_hom
 @pytest.fixture
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Validate in a child process whatever the size (as the build does from 10^5 quads)."""
-    monkeypatch.setattr("kb.validation.FORK_FROM", 0)
+    monkeypatch.setattr("kb.checks.schedule.FORK_FROM", 0)
 
 
 def test_shacl_in_a_child_process_finds_what_it_finds_in_this_one(
@@ -110,10 +110,10 @@ def test_shacl_in_a_child_process_finds_what_it_finds_in_this_one(
 ) -> None:
     cases = ["incomplete-delegation", "missing-locator", "plan-without-area"]
     home = make_home({case: {"data.trig": (DATA / "shapes" / f"{case}.trig").read_text()} for case in cases})
-    monkeypatch.setattr("kb.validation.FORK_FROM", 0)
+    monkeypatch.setattr("kb.checks.schedule.FORK_FROM", 0)
     forked = check(home, reason=False)
     assert forked.shacl["mode"] == "full" and "process" in forked.shacl
-    monkeypatch.setattr("kb.validation.FORK_FROM", 10**9)
+    monkeypatch.setattr("kb.checks.schedule.FORK_FROM", 10**9)
     inline = check(home, reason=False)
     assert "process" not in inline.shacl
     assert forked.problems == inline.problems

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from kb.cache import clear, prefetch, shared
 from kb.store import OxigraphStore, RemoteStore
+from kb.store.cache import clear, prefetch, shared
 
 
 def counter() -> tuple[list[int], object]:

@@ -9,7 +9,7 @@ import json
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.paths import Home
+from kb.model.paths import Home
 
 from .conftest import DATA, MakeHome
 

@@ -8,8 +8,8 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 
 from kb.diagram import DRAWN_AS, GRID, edges, ontology_graph, svg
-from kb.namespace import AK
-from kb.paths import Home
+from kb.model.namespace import AK
+from kb.model.paths import Home
 
 
 def test_every_box_and_arrow_names_a_term_of_the_ontology(repo_home: Home) -> None:

@@ -8,8 +8,8 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 
 from kb.cli import main
-from kb.paths import queries_dir
-from kb.querydoc import QueryDoc
+from kb.model.paths import queries_dir
+from kb.store.querydoc import QueryDoc
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kb.labels import ParameterError, expand_iri, normalise, resolve, search
+from kb.analyses.labels import ParameterError, expand_iri, normalise, resolve, search
 from kb.store import OxigraphStore
 
 from .test_analyses import fixture_home  # noqa: F401  (session fixture reused)

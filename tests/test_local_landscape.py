@@ -89,7 +89,7 @@ def test_north_lanarkshire_undelegated_in_2019(store: OxigraphStore) -> None:
 
 
 def test_areas_are_found_by_the_seeds_misspellings(store: OxigraphStore) -> None:
-    from kb.labels import resolve
+    from kb.analyses.labels import resolve
 
     assert resolve(store, "Eilean Sair").endswith("/na-h-eileanan-siar")
     assert resolve(store, "Invercive").endswith("/inverclyde")

@@ -6,10 +6,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kb.namespace import AK, ONTOLOGY_IRI
-from kb.paths import Home
-from kb.reasoning import check_consistency
-from kb.sources import read_ontology
+from kb.checks.reasoning import check_consistency
+from kb.inputs.sources import read_ontology
+from kb.model.namespace import AK, ONTOLOGY_IRI
+from kb.model.paths import Home
 
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 

@@ -7,10 +7,10 @@ import pytest
 import rdflib
 
 from kb.build import build, check
-from kb.paths import Home
-from kb.problems import BuildFailed
-from kb.revalidation import RECORD, Record, reach, readable
-from kb.shapes import run_shacl, to_rdflib
+from kb.checks.incremental import RECORD, Record, reach, readable
+from kb.checks.shacl import run_shacl, to_rdflib
+from kb.model.paths import Home
+from kb.model.problems import BuildFailed
 
 from .conftest import DATA, MakeHome
 

@@ -13,9 +13,9 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from kb.build import check
-from kb.paths import Home
-from kb.problems import Problem
-from kb.shapes import run_shacl, violation_queries
+from kb.checks.shacl import run_shacl, violation_queries
+from kb.model.paths import Home
+from kb.model.problems import Problem
 
 from .conftest import DATA, MakeHome
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kb.namespace import ONTOLOGY_GRAPH
-from kb.paths import Home
-from kb.reasoning import check_consistency
-from kb.sources import read_ontology
-from kb.summary import SUMMARY, summary_triples
+from kb.checks.abox_summary import SUMMARY, summary_triples
+from kb.checks.reasoning import check_consistency
+from kb.inputs.sources import read_ontology
+from kb.model.namespace import ONTOLOGY_GRAPH
+from kb.model.paths import Home
 
 PREFIXES = """
 @prefix ak: <https://w3id.org/alignkb/ontology#> .
@@ -98,7 +98,7 @@ def test_an_inconsistent_summary_is_settled_on_the_full_data(repo_home: Home, mo
         ox.Triple(clash, ox.NamedNode(RDF_TYPE), ox.NamedNode(AK + "CouncilArea")),
         ox.Triple(clash, ox.NamedNode(RDF_TYPE), ox.NamedNode(AK + "Body")),
     ]
-    monkeypatch.setattr("kb.reasoning.summary_triples", lambda _store: spurious)
+    monkeypatch.setattr("kb.checks.reasoning.summary_triples", lambda _store: spurious)
     result = check_consistency(store)
     assert result.consistent and result.summary == len(spurious)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.paths import Home
+from kb.model.paths import Home
 from webapp import create_app
 
 

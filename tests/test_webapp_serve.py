@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.paths import Home
+from kb.model.paths import Home
 from tests.webapp_support import ROOT, web_home
 
 BIN = Path(sys.executable).parent

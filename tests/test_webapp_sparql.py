@@ -17,7 +17,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kb.paths import Home
+from kb.model.paths import Home
 from tests.webapp_support import live_server, make_app, web_home
 from webapp.sparql import examples, query_form
 

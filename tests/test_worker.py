@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kb.worker import Background, WorkerDied, can_fork
+from kb.checks.worker import Background, WorkerDied, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 

@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from kb.build import build
-from kb.paths import Home
+from kb.model.paths import Home
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from kb.results import csv_text
+from kb.store.serialize import csv_text
 
 from . import catalogue
 from .kbase import get_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from kb.namespace import KB
+from kb.model.namespace import KB
 
 from .kbase import select
 

@@ -12,8 +12,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kb.namespace import EVIDENCE, KB, SRC
-from kb.querydoc import query_text
+from kb.model.namespace import EVIDENCE, KB, SRC
+from kb.store.querydoc import query_text
 
 from . import catalogue, finder
 from .entity import describe, describe_evidence, describe_source, public

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from kb.namespace import PREFIXES
+from kb.model.namespace import PREFIXES
 
 from .kbase import get_store, query_doc, select
 from .negotiate import page, requested_format

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kb.namespace import GRAPH, PREFIXES
+from kb.model.namespace import GRAPH, PREFIXES
 
 from .kbase import select
 from .rdf import Triples

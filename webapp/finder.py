@@ -17,7 +17,7 @@ from .terms import expand, local_href, show
 
 def _labels_module() -> Any:
     try:
-        from kb import labels
+        from kb.analyses import labels
     except ImportError:
         return None
     return labels if hasattr(labels, "search") else None

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask, current_app
 
-from kb.paths import find_home
-from kb.querydoc import QueryDoc
+from kb.model.paths import find_home
 from kb.store import Store, Table, open_store
+from kb.store.querydoc import QueryDoc
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kb.namespace import KB, PREFIXES
+from kb.model.namespace import KB, PREFIXES
 
 from . import areas
 from .browse import not_found

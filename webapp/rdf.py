@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kb.namespace import PREFIXES
+from kb.model.namespace import PREFIXES
 
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
 

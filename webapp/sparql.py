@@ -20,9 +20,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kb.namespace import PREFIXES
-from kb.querydoc import QueryDoc
+from kb.model.namespace import PREFIXES
 from kb.store import RESULT_MEDIA_TYPES, QueryError, Store
+from kb.store.querydoc import QueryDoc
 
 from .kbase import get_store
 from .negotiate import json_response

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
-from kb.namespace import BASE, EVIDENCE, KB, PREFIXES, SRC
+from kb.model.namespace import BASE, EVIDENCE, KB, PREFIXES, SRC
 
 ONTOLOGY_NS = PREFIXES["ak"]
 XSD = PREFIXES["xsd"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kb.paths import Home
+from kb.model.paths import Home
 from tests.webapp_support import live_server, make_app, web_home
 
 pytestmark = pytest.mark.browser

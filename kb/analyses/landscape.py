@@ -1,0 +1,97 @@
+"""The requirements, integration-authority types and service categories that the local analyses
+(``obligations``, ``delegation``, ``burden``) share, and the bodies serving an area."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from kb.analyses.context import RunContext
+from kb.analyses.timeline import AK, Arrangement
+from kb.store import term_text
+from kb.store.cache import shared
+from kb.store.fast import props_of
+from kb.store.querydoc import query_text
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def props(ctx: RunContext, name: str, bindings: dict[str, Any] | None = None) -> dict[str, dict[str, list[str]]]:
+    if not bindings:
+        return props_of(ctx.store, query_text(name))
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in ctx.fetch(name, bindings).rows:
+        x, p, v = term_text(row["x"]), term_text(row["p"]), term_text(row["v"])
+        if x and p and v is not None:
+            out[x][p.rsplit("#", 1)[-1]].append(v)
+    return out
+
+
+@dataclass
+class Landscape:
+    """Facts about requirements, bodies and delegation that several steps share."""
+
+    details: dict[str, dict[str, list[str]]]
+    ia_types: set[str]
+    categories: dict[str, set[str]]
+
+    @classmethod
+    def fetch(cls, ctx: RunContext) -> Landscape:
+        """Fetched once per store (see kb/cache.py); read-only."""
+        return shared(ctx.store, "landscape", lambda: cls._fetch(ctx))
+
+    @classmethod
+    def _fetch(cls, ctx: RunContext) -> Landscape:
+        cats: dict[str, set[str]] = defaultdict(set)
+        for row in ctx.fetch("fetch-service-categories").rows:
+            cats[term_text(row["service"]) or ""].add(term_text(row["category"]) or "")
+        return cls(
+            props(ctx, "fetch-requirement-details"),
+            {term_text(r["type"]) or "" for r in ctx.fetch("fetch-integration-types").rows},
+            cats,
+        )
+
+    def ia_only(self, req: str) -> bool:
+        types = set(self.details.get(req, {}).get("preparerType", []))
+        return bool(types) and types <= self.ia_types
+
+    def kind(self, req: str) -> str:
+        types = self.details.get(req, {}).get("type", [])
+        return "report" if AK + "ReportRequirement" in types else "plan" if AK + "PlanRequirement" in types else ""
+
+    def categories_of(self, ctx: RunContext, entity: str) -> set[str]:
+        if entity in self.categories:
+            return set(self.categories[entity])
+        return {entity} if AK + "ServiceCategory" in ctx.labels.types.get(entity, set()) else set()
+
+
+def bodies_in(ctx: RunContext, area: str) -> dict[str, set[str]]:
+    """Body type → bodies serving the area."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for body, t in ctx.rows(("body", "type"), "fetch-bodies", {"area": ox.NamedNode(area)}):
+        out[t or ""].add(body or "")
+    return out
+
+
+def first(values: list[str]) -> str:
+    return sorted(values)[0] if values else ""
+
+
+def yes_no(values: list[str]) -> str:
+    if not values:
+        return "unknown"
+    return "yes" if any(v.lower() in ("true", "1") for v in values) else "no"
+
+
+def arrangement_text(ctx: RunContext, a: Arrangement) -> str:
+    to = f" to {ctx.label(a.delegated_to)}" if a.delegated_to else ""
+    what = f"{ctx.label(a.category)} in {ctx.label(a.area)}: {ctx.label(a.status)}{to}"
+    return f"{what} as at {a.as_at} ({ctx.name_of(a.iri)})"
+
+
+def arrangement_sources(ctx: RunContext, a: Arrangement) -> list[dict[str, Any]]:
+    return ctx.provenance.many([(a.iri, AK + "delegationStatus", a.status)])

@@ -1,0 +1,96 @@
+"""The sources behind a statement: every evidence graph holding the triple, with source, locator, quote and
+confidence from the provenance graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from kb.store import Store, term_text
+from kb.store.cache import shared
+from kb.store.fast import triple_graphs
+from kb.store.querydoc import query_text
+
+AK = "https://w3id.org/alignkb/ontology#"
+PREDICATE_PREFIXES = {
+    "https://w3id.org/alignkb/ontology#": "ak:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+}
+
+
+def _short(iri: str) -> str:
+    for ns, prefix in PREDICATE_PREFIXES.items():
+        if iri.startswith(ns):
+            return prefix + iri[len(ns) :]
+    if iri.startswith("https://w3id.org/alignkb/id/"):
+        return "kb:" + iri[len("https://w3id.org/alignkb/id/") :]
+    return iri
+
+
+def _term(value: str | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    return ox.NamedNode(value)
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    """A source record from a row of ``fetch-triple-sources`` or ``fetch-graph-records``."""
+    return {
+        "source": term_text(row["source"]),
+        "title": term_text(row["title"]),
+        "locator": term_text(row["locator"]),
+        "quote": term_text(row["quote"]),
+        "confidence": (term_text(row["confidence"]) or "").rsplit("#", 1)[-1] or None,
+    }
+
+
+class Provenance:
+    """Looks up (and remembers, for one run) the sources of triples."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self._query = query_text("fetch-triple-sources")
+
+    def _records_by_graph(self) -> dict[str, dict[str, Any]]:
+        """Every evidence graph's provenance record, read once per store through the store protocol."""
+
+        def make() -> dict[str, dict[str, Any]]:
+            out: dict[str, dict[str, Any]] = {}
+            for r in self.store.select(query_text("fetch-graph-records")).rows:
+                graph = term_text(r["g"])
+                if graph and graph not in out:
+                    out[graph] = _record(r)
+            return out
+
+        return shared(self.store, "graph-records", make)
+
+    def of(self, s: str, p: str, o: str | ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
+        """Sources of the triple (s p o); ``o`` is an IRI string or an Oxigraph term (for literals)."""
+        obj = _term(o)
+        key = (s, p, str(obj))
+        if key not in self._cache:
+            statement = f"{_short(s)} {_short(p)} {_short(obj.value) if isinstance(obj, ox.NamedNode) else obj}"
+            graphs = triple_graphs(self.store, s, p, obj)
+            if graphs is not None:
+                records = self._records_by_graph()
+                found = [{"statement": statement, **records[g], "graph": g} for g in graphs if g in records]
+                self._cache[key] = found
+                return found
+            table = self.store.select(self._query, {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": obj})
+            self._cache[key] = [{"statement": statement, **_record(r), "graph": term_text(r["g"])} for r in table.rows]
+        return self._cache[key]
+
+    def many(self, triples: list[tuple[str, str, str | ox.NamedNode | ox.Literal]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        seen: set[tuple[str | None, str]] = set()
+        for s, p, o in triples:
+            for src in self.of(s, p, o):
+                key = (src["graph"], src["statement"])
+                if key not in seen:
+                    seen.add(key)
+                    out.append(dict(src))
+        return out

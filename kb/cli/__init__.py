@@ -1,0 +1,335 @@
+"""The ``alignkb`` command: build, validate, query, sparql, serve, stats, bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb.build import build as run_build
+from kb.build import check
+from kb.model.paths import Home, find_home
+from kb.model.problems import BuildFailed
+from kb.store import OxigraphStore, QueryError, Store, open_store
+from kb.store.serialize import render_table
+
+
+class Context:
+    def __init__(self, home: str | None, dist: str | None, endpoint: str | None) -> None:
+        self._home_arg = home
+        self._dist_arg = dist
+        self.endpoint = endpoint
+
+    @property
+    def home(self) -> Home:
+        try:
+            return find_home(self._home_arg, self._dist_arg)
+        except FileNotFoundError as err:
+            raise click.ClickException(str(err)) from err
+
+    def store(self) -> Store:
+        try:
+            return open_store(self.home.dist, self.endpoint)
+        except FileNotFoundError as err:
+            raise click.ClickException(str(err)) from err
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    envvar="ALIGNKB_HOME",
+    type=click.Path(file_okay=False),
+    help="Folder holding ontology/ and sources/.",
+)
+@click.option(
+    "--dist",
+    envvar="ALIGNKB_DIST",
+    type=click.Path(file_okay=False),
+    help="Build output folder (default HOME/dist).",
+)
+@click.option("--endpoint", envvar="ALIGNKB_ENDPOINT", help="Query a remote SPARQL 1.1 endpoint instead of dist/.")
+@click.version_option(package_name="alignkb")
+@click.pass_context
+def main(ctx: click.Context, home: str | None, dist: str | None, endpoint: str | None) -> None:
+    """alignkb: how Scotland's children's and health & social care policy fits together."""
+    ctx.obj = Context(home, dist, endpoint)
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    if quiet:
+        return lambda _m: None
+    return lambda m: click.echo(f"· {m}", err=True)
+
+
+@main.command()
+@click.option("--no-reason", is_flag=True, help="Skip the HermiT consistency check.")
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (violation queries still run).")
+@click.option(
+    "--full", is_flag=True, help="Validate everything with SHACL, not only what changed since the last good build."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only the result.")
+@pass_ctx
+def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool) -> None:
+    """Assemble ontology/ and sources/ into dist/ (kb.nq, report.json) after all checks pass.
+
+    On any problem nothing in dist/ changes and the command exits 1, naming file, line and rule. SHACL
+    validates only what a change can affect since the last good build (dist/validated.json); --full
+    validates everything."""
+    home = obj.home
+    try:
+        report = run_build(home, shacl=not no_shacl, reason=not no_reason, full=full, progress=_progress(quiet))
+    except BuildFailed as failed:
+        click.echo(str(failed), err=True)
+        click.echo("dist/ left unchanged.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"built {report['quads']:,} quads: {report['assertions']:,} assertions from "
+        f"{report['source_folders']} sources ({report['unconfirmed_assertions']} unconfirmed) in "
+        f"{report['timings_seconds']['total']:.1f}s (SHACL: {report['shacl']['mode']})"  # type: ignore[index]
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--no-reason", is_flag=True, help="Skip the HermiT consistency check.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str) -> None:
+    """Run every check without writing. With PATHS, report only problems in those files or folders."""
+    home = obj.home
+    checked = check(home, reason=not no_reason)
+    problems = checked.problems
+    if paths:
+        wanted = [
+            str(Path(p).resolve().relative_to(home.root))
+            if Path(p).resolve().is_relative_to(home.root)
+            else Path(p).name
+            for p in paths
+        ]
+        problems = [p for p in problems if p.file and any(p.file.startswith(w) for w in wanted)]
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, indent=2))
+    elif problems:
+        click.echo(f"{len(problems)} problem(s):", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    else:
+        click.echo("valid: no problems found")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "tsv", "xml", "table", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+)
+@pass_ctx
+def sparql(obj: Context, query: str, fmt: str) -> None:
+    """Run any SPARQL query (text, or @file.rq) on the built knowledge base.
+
+    SELECT/ASK print SPARQL 1.1 results (json, csv, tsv, xml) or a table; CONSTRUCT/DESCRIBE print Turtle
+    or JSON-LD. A malformed query exits with code 2 and the parser's message."""
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    store = obj.store()
+    try:
+        if fmt == "table":
+            click.echo(render_table(store, query))
+        else:
+            body, _media = store.raw(query, fmt)
+            click.echo(body.decode())
+    except QueryError as err:
+        click.echo(f"error: malformed or failed query: {err}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_ctx
+def stats(obj: Context, fmt: str) -> None:
+    """Counts per class and per source, share of assertions with a locator, and the unconfirmed facts."""
+    from kb.stats import compute
+
+    result = compute(obj.store())
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{result.triples:,} asserted triples in {result.assertions:,} assertion graphs")
+    click.echo(f"assertions with a locator: {result.with_locator:,} ({result.locator_share:.1%})")
+    click.echo(
+        f"secondary-source assertions: {result.secondary_assertions:,}; unconfirmed: {result.unconfirmed_assertions:,}"
+    )
+    click.echo("\nentities per class:")
+    for row in result.classes:
+        click.echo(f"  {row['count']:>6}  {row['label'] or row['class']}")
+    click.echo("\nper source (assertions / triples / unconfirmed):")
+    for row in result.sources:
+        click.echo(
+            f"  {row['assertions']:>5} {row['triples']:>6} {row['unconfirmed']:>4}  {row['title'] or row['source']}"
+        )
+    if result.unconfirmed:
+        click.echo("\nunconfirmed facts:")
+        for fact in result.unconfirmed:
+            click.echo(
+                f"  {fact['subject']} {fact['predicate']} {fact['object']}  [{fact['source']}, {fact['locator']}]"
+            )
+
+
+@main.command()
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@pass_ctx
+def serve(obj: Context, port: int, host: str) -> None:
+    """Serve the browser on the built-in knowledge base (builds it first when dist/ is missing)."""
+    from webapp import create_app
+
+    home = obj.home
+    if not (home.dist / "kb.nq").is_file() and not obj.endpoint:
+        click.echo("· no build found: building the knowledge base first …", err=True)
+        try:
+            run_build(home, progress=_progress(False))
+        except BuildFailed as failed:
+            click.echo(str(failed), err=True)
+            sys.exit(1)
+    app = create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint})
+    from waitress import serve as waitress_serve
+
+    click.echo(f"serving alignkb on http://{host}:{port}/", err=True)
+    waitress_serve(app, host=host, port=port, threads=8)
+
+
+class AnalysisGroup(click.Group):
+    """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/cq-*.rq."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from kb.analyses import analyses
+
+        return list(analyses())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from kb.analyses import analyses
+
+        analysis = analyses().get(cmd_name)
+        return _analysis_command(analysis) if analysis else None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        import difflib
+
+        from kb.analyses import analyses
+
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in analyses():
+            near = difflib.get_close_matches(name, list(analyses()), n=3, cutoff=0.4)
+            hint = f" Did you mean: {', '.join(near)}?" if near else f" Analyses: {', '.join(analyses())}."
+            raise click.UsageError(f"no analysis called '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+def _analysis_command(analysis):  # type: ignore[no-untyped-def]
+    def callback(**kwargs: str | None) -> None:
+        from kb.analyses import ParameterError, UnknownAnalysis, run
+        from kb.cli.render import render
+
+        ctx = click.get_current_context()
+        obj = ctx.find_object(Context)
+        assert obj is not None
+        fmt = kwargs.pop("fmt") or "table"
+        as_at = kwargs.pop("as_at")
+        params = {p.name: kwargs.get(p.name.replace("-", "_")) for p in analysis.params}
+        params = {k: v for k, v in params.items() if v is not None}
+        if as_at:
+            params["as-at"] = as_at
+        store = obj.store()
+        try:
+            result = run(store, analysis.name, params)
+        except (ParameterError, UnknownAnalysis) as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except QueryError as err:
+            click.echo(f"error: the query failed: {err}", err=True)
+            sys.exit(2)
+        click.echo(render(result, fmt))
+
+    options = [
+        click.Option(
+            [f"--{p.name}", p.name.replace("-", "_")],
+            help=p.description
+            + (" (optional)" if p.optional else " (required)")
+            + (f" One of: {', '.join(p.choices)}." if p.choices else ""),
+        )
+        for p in analysis.params
+    ]
+    options.append(click.Option(["--as-at", "as_at"], help="Answer as at this date (YYYY-MM-DD; default today)."))
+    options.append(
+        click.Option(
+            ["--format", "fmt"], type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+        )
+    )
+    help_text = f"{analysis.question}\n\nRule: {analysis.rule}\n\nColumns: {', '.join(analysis.columns)}"
+    return click.Command(analysis.name, callback=callback, params=options, help=help_text, short_help=analysis.question)
+
+
+@main.group(cls=AnalysisGroup)
+def query() -> None:
+    """Run a named analysis: alignkb query NAME --PARAM VALUE … [--as-at DATE] [--format table|json|csv].
+
+    Parameters take names as people write them ("Inverclyde", "health visiting", "CYP Act 2014 s.8") or IRIs;
+    an unknown or ambiguous name exits with code 2 and lists the nearest matches."""
+
+
+@main.command()
+@click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
+@click.option(
+    "--repeat",
+    default=5,
+    show_default=True,
+    type=int,
+    help="Runs per analysis, cold (caches cleared before each) and warm; medians of each are reported.",
+)
+@click.option(
+    "--rdflib-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds allowed to rdflib's engine per query (0 skips rdflib).",
+)
+@click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
+@click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_ctx
+def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool, fmt: str) -> None:
+    """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
+    own engine on the same queries). With --real, time the analyses on the built knowledge base."""
+    from kb.bench import bench_real, format_table, run_bench
+
+    if real:
+        store = obj.store()
+        if not isinstance(store, OxigraphStore):
+            raise click.ClickException("--real needs the embedded store (no --endpoint)")
+        report = bench_real(store, repeat)
+        click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
+        return
+    report = run_bench(
+        triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check, progress=_progress(fmt == "json")
+    )
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
+
+
+def _register_curation_commands() -> None:
+    from kb.cli.curation import docs_command, new_source_command, release_command
+
+    main.add_command(new_source_command)
+    main.add_command(release_command)
+    main.add_command(docs_command)
+
+
+_register_curation_commands()
