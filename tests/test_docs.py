@@ -33,7 +33,7 @@ def test_every_query_file_has_a_question_header() -> None:
 
 
 def test_every_analysis_query_states_its_rule_params_and_columns() -> None:
-    for path in queries_dir().glob("cq-*.rq"):
+    for path in (queries_dir() / "analyses").glob("cq-*.rq"):
         meta = QueryDoc.load(path).meta
         for key in ("title", "rule", "returns"):
             assert meta.get(key), f"{path.name} lacks '# {key}:'"
@@ -41,7 +41,7 @@ def test_every_analysis_query_states_its_rule_params_and_columns() -> None:
 
 
 def test_every_analysis_is_listed_in_the_readme() -> None:
-    names = [QueryDoc.load(p).name for p in queries_dir().glob("cq-*.rq")]
+    names = [QueryDoc.load(p).name for p in (queries_dir() / "analyses").glob("cq-*.rq")]
     missing = [n for n in names if f"`{n}`" not in README]
     assert missing == []
 

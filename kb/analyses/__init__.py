@@ -1,4 +1,4 @@
-"""The named analyses: each defined once, by ``kb/queries/cq-<name>.rq`` (header + SPARQL) and, where SPARQL
+"""The named analyses: each defined once, by ``kb/queries/analyses/cq-<name>.rq`` (header + SPARQL) and, where SPARQL
 cannot do it well, a Python step in ``kb/analyses/steps/<name>.py`` registered with ``@step("<name>")``; an analysis
 without a step says ``# step: plain`` in its header. Anything else is a :class:`DefinitionError` when this package
 is imported. The CLI, the web app and the tests all call :func:`run`.
@@ -25,9 +25,8 @@ import pyoxigraph as ox
 from kb.analyses.context import STEP_PACKAGE, STEPS, DefinitionError, RunContext, Step, step_module
 from kb.analyses.labels import ParameterError, normalise, resolve
 from kb.memory import collector_paused
-from kb.model.paths import queries_dir
 from kb.store import Store, term_text
-from kb.store.querydoc import QueryDoc
+from kb.store.querydoc import QueryDoc, queries_in, query_path
 
 __all__ = [
     "Analysis",
@@ -119,7 +118,7 @@ def _param(spec: str, name: str, optional: bool) -> Param:
 
 
 def load(path_name: str) -> Analysis:
-    doc = QueryDoc.load(queries_dir() / f"cq-{path_name}.rq")
+    doc = QueryDoc.load(query_path(f"cq-{path_name}"))
     meta = doc.meta
     params = []
     for token in meta.get("params", "").split():
@@ -141,7 +140,7 @@ def load(path_name: str) -> Analysis:
 @cache
 def analyses() -> dict[str, Analysis]:
     """Every named analysis, by name, in file-name order, each checked against its step (see :func:`steps`)."""
-    names = sorted(p.stem[len("cq-") :] for p in queries_dir().glob("cq-*.rq"))
+    names = [p.stem.removeprefix("cq-") for p in queries_in("analyses")]
     catalogue = {a.name: a for a in (load(n) for n in names)}
     steps(catalogue)
     return catalogue
@@ -171,7 +170,7 @@ def steps(catalogue: Mapping[str, Analysis]) -> dict[str, Step]:
     for info in pkgutil.iter_modules(package.__path__):
         if info.name not in expected:
             raise DefinitionError(
-                f"kb/analyses/steps/{info.name}.py answers no kb/queries/cq-*.rq; add one or remove it"
+                f"kb/analyses/steps/{info.name}.py answers no kb/queries/analyses/cq-*.rq; add one or remove it"
             )
     stray = sorted(set(STEPS) - set(catalogue))
     if stray:

@@ -1,6 +1,6 @@
 """What an analysis step sees when it runs: the store, resolved parameters, the date, labels and sources.
 
-Each named analysis is one ``kb/queries/cq-<name>.rq`` file; where SPARQL cannot do all of the work, a small
+Each named analysis is one ``kb/queries/analyses/cq-<name>.rq`` file; where SPARQL cannot do all of the work, a small
 Python step in ``kb/analyses/steps/<name>.py``, registered with :func:`step`, takes the query's rows further (time
 rules, scoring, graph paths).
 """

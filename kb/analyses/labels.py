@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kb.model.namespace import PREFIXES
-from kb.model.paths import queries_dir
 from kb.store import Store, term_text
-from kb.store.querydoc import QueryDoc
+from kb.store.querydoc import query_text
 
 
 class ParameterError(ValueError):
@@ -131,10 +130,6 @@ class LabelIndex:
 _INDEXES: weakref.WeakKeyDictionary[object, LabelIndex] = weakref.WeakKeyDictionary()
 
 
-def _query(name: str) -> str:
-    return QueryDoc.load(queries_dir() / f"{name}.rq").text
-
-
 def index(store: Store) -> LabelIndex:
     """The label index of a store, built once per store object."""
     try:
@@ -160,7 +155,7 @@ def _build(store: Store) -> LabelIndex:
         "https://w3id.org/alignkb/ontology#shortTitle": "short",
         "http://www.w3.org/2004/02/skos/core#notation": "notation",
     }
-    for row in store.select(_query("fetch-names")).rows:
+    for row in store.select(query_text("fetch-names")).rows:
         iri, prop, name = term_text(row["s"]), term_text(row["p"]), term_text(row["name"])
         if not iri or not name or not prop:
             continue
@@ -171,7 +166,7 @@ def _build(store: Store) -> LabelIndex:
         if kind == "label" and (iri not in idx.label or prop.endswith("#label")):
             idx.label[iri] = name
         idx.add(iri, kind, name)
-    for row in store.select(_query("fetch-types")).rows:
+    for row in store.select(query_text("fetch-types")).rows:
         iri, cls = term_text(row["s"]), term_text(row["type"])
         if iri and cls:
             idx.types.setdefault(iri, set()).add(cls)
@@ -201,7 +196,7 @@ def _provision_variants(store: Store, idx: LabelIndex) -> None:
         for iri, kind, _raw in entries:
             if kind in ("label", "short", "alt", "notation"):
                 inst_names.setdefault(iri, set()).add(key)
-    for row in store.select(_query("fetch-provision-numbers")).rows:
+    for row in store.select(query_text("fetch-provision-numbers")).rows:
         prov, inst, number = term_text(row["provision"]), term_text(row["instrument"]), term_text(row["number"])
         if not prov or not inst or not number:
             continue

@@ -11,9 +11,8 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH
 
-from kb.model.paths import queries_dir
 from kb.model.problems import Problem
-from kb.store.querydoc import QueryDoc
+from kb.store.querydoc import QueryDoc, queries_in
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -133,7 +132,7 @@ def _hint(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str | None:
 
 
 def violation_queries() -> list[QueryDoc]:
-    return [QueryDoc.load(p) for p in sorted(queries_dir().glob("*-violation.rq"))]
+    return [QueryDoc.load(p) for p in queries_in("checks")]
 
 
 def run_violation_queries(store: ox.Store, files: dict[str, str], graph_files: dict[str, str]) -> list[Problem]:

@@ -208,7 +208,7 @@ def serve(obj: Context, port: int, host: str) -> None:
 
 
 class AnalysisGroup(click.Group):
-    """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/cq-*.rq."""
+    """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/analyses/cq-*.rq."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from kb.analyses import analyses
