@@ -4,7 +4,7 @@ Deterministic (seeded). It writes source folders (``source.ttl`` + ``data.trig``
 with its provenance record) shaped like the real KB but larger: many council areas with their bodies,
 delegation arrangements over several dates and plans; instruments with parts and sections (some prospective,
 some repealed); requirements with legal bases, preparers, outcomes, services, populations and indicators;
-outcome and indicator sets with correspondences. Used by ``alignkb bench`` (kb/bench.py).
+outcome and indicator sets with correspondences. Used by ``alignkb bench`` (bench/run.py).
 """
 
 from __future__ import annotations

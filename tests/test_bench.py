@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from bench.run import synthetic_module
 from kb.analyses import analyses
-from kb.bench import synthetic_module
 from kb.cli import main
 
 

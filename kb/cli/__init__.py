@@ -1,9 +1,12 @@
-"""The ``alignkb`` command: build, validate, query, sparql, serve, stats, bench."""
+"""The ``alignkb`` command: build, validate, query, sparql, stats, new-source and release here; serve and docs from
+the web app (``webapp/cli.py``) and bench from the benchmarks (``bench/run.py``), attached by entry point."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import click
@@ -12,7 +15,7 @@ from kb.build import build as run_build
 from kb.build import check
 from kb.model.paths import Home, find_home
 from kb.model.problems import BuildFailed
-from kb.store import OxigraphStore, QueryError, Store, open_store
+from kb.store import QueryError, Store, open_store
 from kb.store.serialize import render_table
 
 
@@ -39,7 +42,29 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The engine's own commands, and those other packages attach through the ``alignkb.commands`` entry point
+    group (the web app's ``serve`` and ``docs``, the benchmarks' ``bench``), loaded only when asked for: the
+    engine imports neither."""
+
+    @staticmethod
+    def _attached() -> dict[str, EntryPoint]:
+        return {e.name: e for e in entry_points(group="alignkb.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._attached()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self._attached().get(cmd_name)
+        if entry is None:
+            return None
+        command = entry.load()
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     envvar="ALIGNKB_HOME",
@@ -60,7 +85,7 @@ def main(ctx: click.Context, home: str | None, dist: str | None, endpoint: str |
     ctx.obj = Context(home, dist, endpoint)
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+def progress(quiet: bool) -> Callable[[str], None]:
     if quiet:
         return lambda _m: None
     return lambda m: click.echo(f"· {m}", err=True)
@@ -82,7 +107,7 @@ def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool
     validates everything."""
     home = obj.home
     try:
-        report = run_build(home, shacl=not no_shacl, reason=not no_reason, full=full, progress=_progress(quiet))
+        report = run_build(home, shacl=not no_shacl, reason=not no_reason, full=full, progress=progress(quiet))
     except BuildFailed as failed:
         click.echo(str(failed), err=True)
         click.echo("dist/ left unchanged.", err=True)
@@ -184,29 +209,6 @@ def stats(obj: Context, fmt: str) -> None:
             )
 
 
-@main.command()
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@pass_ctx
-def serve(obj: Context, port: int, host: str) -> None:
-    """Serve the browser on the built-in knowledge base (builds it first when dist/ is missing)."""
-    from webapp import create_app
-
-    home = obj.home
-    if not (home.dist / "kb.nq").is_file() and not obj.endpoint:
-        click.echo("· no build found: building the knowledge base first …", err=True)
-        try:
-            run_build(home, progress=_progress(False))
-        except BuildFailed as failed:
-            click.echo(str(failed), err=True)
-            sys.exit(1)
-    app = create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "ALIGNKB_ENDPOINT": obj.endpoint})
-    from waitress import serve as waitress_serve
-
-    click.echo(f"serving alignkb on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=8)
-
-
 class AnalysisGroup(click.Group):
     """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/analyses/cq-*.rq."""
 
@@ -286,50 +288,11 @@ def query() -> None:
     an unknown or ambiguous name exits with code 2 and lists the nearest matches."""
 
 
-@main.command()
-@click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
-@click.option(
-    "--repeat",
-    default=5,
-    show_default=True,
-    type=int,
-    help="Runs per analysis, cold (caches cleared before each) and warm; medians of each are reported.",
-)
-@click.option(
-    "--rdflib-timeout",
-    default=10.0,
-    show_default=True,
-    type=float,
-    help="Seconds allowed to rdflib's engine per query (0 skips rdflib).",
-)
-@click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
-@click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@pass_ctx
-def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool, fmt: str) -> None:
-    """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
-    own engine on the same queries). With --real, time the analyses on the built knowledge base."""
-    from kb.bench import bench_real, format_table, run_bench
-
-    if real:
-        store = obj.store()
-        if not isinstance(store, OxigraphStore):
-            raise click.ClickException("--real needs the embedded store (no --endpoint)")
-        report = bench_real(store, repeat)
-        click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
-        return
-    report = run_bench(
-        triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check, progress=_progress(fmt == "json")
-    )
-    click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
-
-
-def _register_curation_commands() -> None:
-    from kb.cli.curation import docs_command, new_source_command, release_command
+def _register_commands() -> None:
+    from kb.cli.curation import new_source_command, release_command
 
     main.add_command(new_source_command)
     main.add_command(release_command)
-    main.add_command(docs_command)
 
 
-_register_curation_commands()
+_register_commands()

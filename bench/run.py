@@ -2,17 +2,16 @@
 with rdflib's own SPARQL engine timed on the same queries in the same run (in a worker process, so that a
 query over its time limit can be stopped and reported as "timeout").
 
-The generator lives in ``bench/synthetic.py`` at the top of the checkout (imported from the home's folder).
+The generator is ``bench/synthetic.py``; this package imports ``kb``, never the reverse.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import multiprocessing as mp
 import resource
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,11 +20,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import click
 import pyoxigraph as ox
 
 from kb.analyses import analyses, run
 from kb.analyses.labels import expand_iri, index
 from kb.build import build
+from kb.cli import Context, pass_ctx, progress
 from kb.model.namespace import PREFIXES
 from kb.model.paths import Home, find_home
 from kb.store import OxigraphStore
@@ -36,20 +37,10 @@ AS_AT = date(2024, 6, 1)
 
 
 def synthetic_module() -> ModuleType:
-    """bench/synthetic.py from the checkout (it is not part of the installed package)."""
-    try:
-        import bench.synthetic as module  # type: ignore[import-not-found]
+    """The synthetic KB generator (kept as a function so tests can swap it)."""
+    from bench import synthetic
 
-        return module
-    except ImportError:
-        path = find_home().root / "bench" / "synthetic.py"
-        spec = importlib.util.spec_from_file_location("alignkb_bench_synthetic", path)
-        if spec is None or spec.loader is None:
-            raise
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
+    return synthetic
 
 
 def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -356,3 +347,39 @@ def format_table(report: dict[str, Any]) -> str:
             f"{r.get('query_rdflib_ms', ''):>12} {r.get('rdflib_over_oxigraph', ''):>8}"
         )
     return "\n".join(lines)
+
+
+@click.command()
+@click.option("--triples", default=10_000, show_default=True, type=int, help="Approximate size of the synthetic KB.")
+@click.option(
+    "--repeat",
+    default=5,
+    show_default=True,
+    type=int,
+    help="Runs per analysis, cold (caches cleared before each) and warm; medians of each are reported.",
+)
+@click.option(
+    "--rdflib-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds allowed to rdflib's engine per query (0 skips rdflib).",
+)
+@click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
+@click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_ctx
+def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool, fmt: str) -> None:
+    """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
+    own engine on the same queries). With --real, time the analyses on the built knowledge base."""
+    if real:
+        store = obj.store()
+        if not isinstance(store, OxigraphStore):
+            raise click.ClickException("--real needs the embedded store (no --endpoint)")
+        report = bench_real(store, repeat)
+        click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
+        return
+    report = run_bench(
+        triples, repeat=repeat, rdflib_timeout=rdflib_timeout, check=not no_check, progress=progress(fmt == "json")
+    )
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else format_table(report))
