@@ -24,10 +24,10 @@ import click
 import pyoxigraph as ox
 
 from kb.analyses import analyses, run
-from kb.analyses.labels import expand_iri, index
+from kb.analyses.labels import index
 from kb.build import build
 from kb.cli import Context, pass_ctx, progress
-from kb.model.namespace import PREFIXES
+from kb.model.namespace import PREFIXES, expand
 from kb.model.paths import Home, find_home
 from kb.store import OxigraphStore
 from kb.store.cache import clear
@@ -53,7 +53,7 @@ def _bindings(name: str, params: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in a.params:
         if p.kind == "entity" and p.name in params:
-            iri = expand_iri(params[p.name]) or params[p.name]
+            iri = expand(params[p.name]) or params[p.name]
             if f"?{p.name}" in a.query:
                 out[p.name] = iri
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kb.analyses.labels import ParameterError, expand_iri, normalise, resolve, search
+from kb.analyses.labels import ParameterError, normalise, resolve, search
+from kb.model.namespace import expand
 from kb.store import OxigraphStore
 
 from .test_analyses import fixture_home  # noqa: F401  (session fixture reused)
@@ -34,10 +35,10 @@ def test_normalise_makes_variants_meet(typed: str, key: str) -> None:
     assert normalise(typed) == key
 
 
-def test_expand_iri_takes_full_and_prefixed_iris() -> None:
-    assert expand_iri("kb:inverclyde") == KB + "inverclyde"
-    assert expand_iri("<https://w3id.org/alignkb/id/x>") == KB + "x"
-    assert expand_iri("Inverclyde") is None
+def test_expand_takes_full_and_prefixed_iris() -> None:
+    assert expand("kb:inverclyde") == KB + "inverclyde"
+    assert expand("<https://w3id.org/alignkb/id/x>") == KB + "x"
+    assert expand("Inverclyde") is None
 
 
 @pytest.mark.parametrize(

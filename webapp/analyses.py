@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from kb.model.namespace import curie
 from kb.store.serialize import csv_text
 
 from . import catalogue
 from .kbase import get_store
 from .negotiate import json_response, page, requested_format
-from .terms import curie, local_href
+from .terms import local_href
 
 bp = Blueprint("analyses", __name__)
 AS_AT = "as_at"

@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kb.model.namespace import EVIDENCE, KB, SRC
+from kb.model.namespace import EVIDENCE, KB, SRC, curie, expand
 from kb.store.querydoc import query_text
 
 from . import catalogue, finder
@@ -20,7 +20,7 @@ from .entity import describe, describe_evidence, describe_source, public
 from .kbase import get_store, select
 from .negotiate import json_response, page, requested_format
 from .rdf import MEDIA_TYPES
-from .terms import curie, expand, local_href, show
+from .terms import local_href, show
 
 bp = Blueprint("browse", __name__)
 RDF_FORMATS = ("html", "json", "ttl", "jsonld")

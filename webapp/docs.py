@@ -13,12 +13,12 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from kb.model.namespace import PREFIXES
+from kb.model.namespace import PREFIXES, curie
 
 from .kbase import get_store, query_doc, select
 from .negotiate import page, requested_format
 from .rdf import MEDIA_TYPES
-from .terms import curie, local_href
+from .terms import local_href
 
 bp = Blueprint("docs", __name__)
 AK = PREFIXES["ak"]

@@ -11,8 +11,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kb.model.namespace import expand
+
 from .kbase import get_store, select
-from .terms import expand, local_href, show
+from .terms import local_href, show
 
 
 def _labels_module() -> Any:

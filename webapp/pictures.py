@@ -11,14 +11,14 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kb.model.namespace import KB, PREFIXES
+from kb.model.namespace import KB, PREFIXES, curie
 
 from . import areas
 from .browse import not_found
 from .entity import describe
 from .kbase import select
 from .negotiate import page
-from .terms import curie, local_href, show
+from .terms import local_href, show
 
 bp = Blueprint("pictures", __name__)
 RDF_TYPE = PREFIXES["rdf"] + "type"

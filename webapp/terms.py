@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
-from kb.model.namespace import BASE, EVIDENCE, KB, PREFIXES, SRC
+from kb.model.namespace import BASE, EVIDENCE, KB, PREFIXES, SRC, curie
 
 ONTOLOGY_NS = PREFIXES["ak"]
 XSD = PREFIXES["xsd"]
@@ -41,22 +41,6 @@ def local_href(iri: str) -> str | None:
     if iri == BASE + "ontology":
         return "/ontology"
     return None
-
-
-def curie(iri: str) -> str | None:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return None
-
-
-def expand(text: str) -> str | None:
-    """A CURIE (``ak:Act``) or a full IRI, expanded; None when the prefix is unknown."""
-    if text.startswith(("http://", "https://")):
-        return text
-    prefix, _, local = text.partition(":")
-    ns = PREFIXES.get(prefix)
-    return ns + local if ns and local else None
 
 
 def fallback_label(iri: str) -> str:

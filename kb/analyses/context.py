@@ -15,9 +15,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kb.analyses.labels import LabelIndex, compact, index
+from kb.analyses.labels import LabelIndex, index
 from kb.analyses.provenance import Provenance
 from kb.analyses.timeline import Timeline
+from kb.model.namespace import compact
 from kb.store import Store, Table, Term
 from kb.store.cache import shared
 from kb.store.fast import select_texts

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kb.model.namespace import PREFIXES
+from kb.model.namespace import compact, expand
 from kb.store import Store, term_text
 from kb.store.querydoc import query_text
 
@@ -76,24 +76,6 @@ def normalise(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
-def expand_iri(text: str) -> str | None:
-    """A full IRI for an IRI or CURIE (``kb:inverclyde``), or None when the text is neither."""
-    text = text.strip().strip("<>")
-    if re.match(r"^https?://\S+$", text):
-        return text
-    m = re.match(r"^([a-z]+):([A-Za-z0-9_.\-/#]+)$", text)
-    if m and m.group(1) in PREFIXES:
-        return PREFIXES[m.group(1)] + m.group(2)
-    return None
-
-
-def compact(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
 @dataclass
 class LabelIndex:
     """Every name of every entity, keyed by its normalised form."""
@@ -116,7 +98,7 @@ class LabelIndex:
             return None
         allowed: set[str] = set()
         for t in types:
-            full = expand_iri(t) or t
+            full = expand(t) or t
             allowed |= self.subclasses.get(full, {full})
         return allowed
 
@@ -222,7 +204,7 @@ def search(store: Store, text: str, types: Sequence[str] | None = None, limit: i
         if idx.fits(iri, allowed) and score > best.get(iri, (0.0, ""))[0]:
             best[iri] = (score, matched)
 
-    full = expand_iri(text)
+    full = expand(text)
     if full and full in idx.types:
         offer(full, 1.0, full)
     if key:
@@ -262,7 +244,7 @@ def _suggest(idx: LabelIndex, matches: Iterable[Match]) -> list[str]:
 def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: str = "entity") -> str:
     """The IRI that ``text`` names; raise ParameterError (with near matches) if it names none or several."""
     text = text.strip()
-    full = expand_iri(text)
+    full = expand(text)
     if full:
         if _entity_exists(store, full):
             return full

@@ -7,27 +7,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kb.model.namespace import compact
 from kb.store import Store, term_text
 from kb.store.cache import shared
 from kb.store.fast import triple_graphs
 from kb.store.querydoc import query_text
-
-AK = "https://w3id.org/alignkb/ontology#"
-PREDICATE_PREFIXES = {
-    "https://w3id.org/alignkb/ontology#": "ak:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-}
-
-
-def _short(iri: str) -> str:
-    for ns, prefix in PREDICATE_PREFIXES.items():
-        if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
-    if iri.startswith("https://w3id.org/alignkb/id/"):
-        return "kb:" + iri[len("https://w3id.org/alignkb/id/") :]
-    return iri
 
 
 def _term(value: str | ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
@@ -73,7 +57,7 @@ class Provenance:
         obj = _term(o)
         key = (s, p, str(obj))
         if key not in self._cache:
-            statement = f"{_short(s)} {_short(p)} {_short(obj.value) if isinstance(obj, ox.NamedNode) else obj}"
+            statement = f"{compact(s)} {compact(p)} {compact(obj.value) if isinstance(obj, ox.NamedNode) else obj}"
             graphs = triple_graphs(self.store, s, p, obj)
             if graphs is not None:
                 records = self._records_by_graph()

@@ -24,13 +24,13 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kb.analyses.labels import compact
+from kb.model.namespace import PREFIXES, compact
 from kb.store import Store
 from kb.store.cache import prefetch, shared
 from kb.store.fast import csv_texts, props_of
 from kb.store.querydoc import query_text
 
-AK = "https://w3id.org/alignkb/ontology#"
+AK = PREFIXES["ak"]
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NEVER = {AK + "Prospective", AK + "Withdrawn", AK + "Proposed"}
 ENDED = {AK + "Repealed", AK + "Retired", AK + "Superseded", AK + "Withdrawn"}

@@ -11,6 +11,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH
 
+from kb.model.namespace import compact
 from kb.model.problems import Problem
 from kb.store.querydoc import QueryDoc, queries_in
 
@@ -82,7 +83,7 @@ def run_shacl(data: rdflib.Graph, shapes: Path | rdflib.Graph, judged: set[str] 
         rule = _shape_name(report, shapes, shape)
         text = str(message) if message else f"violates {rule}"
         if path is not None and value is not None:
-            text += f" (found {_short(value)} on {_short(path)})"
+            text += f" (found {compact(str(value))} on {compact(str(path))})"
         problems.append(
             Problem(
                 rule=rule,
@@ -98,17 +99,6 @@ def locate(problems: Iterable[Problem], files: dict[str, str]) -> list[Problem]:
     """The problems with the file that defines each focus node, sorted by file, rule, focus and message."""
     located = [replace(p, file=files.get(p.focus)) if p.focus and not p.file else p for p in problems]
     return sorted(located, key=lambda p: (p.file or "", p.rule, p.focus or "", p.message))
-
-
-def _short(term: rdflib.term.Node) -> str:
-    text = str(term)
-    for base, prefix in (
-        ("https://w3id.org/alignkb/ontology#", "ak:"),
-        ("https://w3id.org/alignkb/id/", "kb:"),
-    ):
-        if text.startswith(base):
-            return prefix + text[len(base) :]
-    return text
 
 
 def _shape_name(report: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from kb.analyses import AnalysisResult
-from kb.analyses.labels import compact
+from kb.model.namespace import compact
 from kb.store.serialize import csv_text, table_text
 
 

@@ -24,7 +24,7 @@ from kb.model.problems import Problem
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOS = PREFIXES["skos"]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

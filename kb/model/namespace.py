@@ -6,6 +6,8 @@ agree, so code cannot use a term the ontology lacks.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -241,3 +243,28 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "eli": "http://data.europa.eu/eli/ontology#",
 }
+
+
+def curie(iri: str) -> str | None:
+    """``prefix:local`` for an IRI under one of :data:`PREFIXES`, else None. The only IRI compaction in the project."""
+    for prefix, base in PREFIXES.items():
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
+    return None
+
+
+def compact(iri: str) -> str:
+    """:func:`curie` where there is one, else the IRI as it is."""
+    return curie(iri) or iri
+
+
+def expand(text: str) -> str | None:
+    """The full IRI of an IRI (bare or in ``<…>``) or of a CURIE under :data:`PREFIXES`; None for anything else.
+    The only IRI expansion in the project."""
+    text = text.strip().strip("<>")
+    if re.match(r"^https?://\S+$", text):
+        return text
+    m = re.match(r"^([a-z]+):([A-Za-z0-9_.\-/#]+)$", text)
+    if m and m.group(1) in PREFIXES:
+        return PREFIXES[m.group(1)] + m.group(2)
+    return None

@@ -8,8 +8,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.labels import compact
 from kb.analyses.timeline import Arrangement, parse_date
+from kb.model.namespace import compact
 from kb.store import term_text
 
 

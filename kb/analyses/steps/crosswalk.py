@@ -7,10 +7,11 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
+from kb.model.namespace import PREFIXES
 from kb.store import term_text
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-AK = "https://w3id.org/alignkb/ontology#"
+SKOS = PREFIXES["skos"]
+AK = PREFIXES["ak"]
 INVERSE = {
     SKOS + "exactMatch": "exactMatch",
     SKOS + "closeMatch": "closeMatch",

@@ -8,7 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.labels import compact
+from kb.model.namespace import compact
 from kb.store import term_text
 
 

@@ -8,8 +8,8 @@ from itertools import pairwise
 import networkx as nx
 
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.labels import compact
 from kb.analyses.timeline import AK
+from kb.model.namespace import compact
 from kb.store.cache import shared
 
 # predicate → (edge runs from object to subject?, relation as read from the dependency, terminal?)
