@@ -17,8 +17,33 @@ CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text()
 
 
 def test_every_cli_command_is_in_the_readme() -> None:
-    missing = [name for name in main.commands if f"alignkb {name}" not in README]
+    import click
+
+    names = main.list_commands(click.Context(main))
+    assert {"build", "query", "serve", "docs", "bench"} <= set(names)  # attached commands are listed too
+    missing = [name for name in names if f"alignkb {name}" not in README]
     assert missing == []
+
+
+def _steps(text: str, heading: str) -> str:
+    """The numbered list under a heading of a Markdown file."""
+    start = text.index(heading)
+    rest = text[start + len(heading) :]
+    end = rest.find("\n#")
+    return rest if end < 0 else rest[:end]
+
+
+def test_the_steps_to_add_an_analysis_name_real_places() -> None:
+    """Every folder and file the 'Add an analysis' steps name exists for an existing analysis (gaps)."""
+    import re
+
+    steps = _steps((ROOT / "kb" / "queries" / "README.md").read_text(), "## Add an analysis")
+    paths = re.findall(r"`((?:kb|tests)/[^`]+)`", steps)
+    assert len(paths) >= 3
+    for path in paths:
+        concrete = path.replace("<name>", "gaps")
+        assert (ROOT / concrete).exists(), f"the steps name {path}, but {concrete} does not exist"
+    assert "--update-golden" in steps and "@step(" in steps and "# step: plain" in steps
 
 
 def test_readme_quick_start_has_setup_test_and_serve_commands() -> None:
