@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from kb.model.namespace import AK, BASE, ONTOLOGY_IRI, PREFIXES
 from kb.model.paths import Home
 from kb.store import OxigraphStore
+from kb.store.serialize import jsonld
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 MAIN_CLASSES = (
@@ -68,7 +69,9 @@ def _entities(store: ox.Store) -> dict[str, dict[str, set[str]]]:
       FILTER (STRSTARTS(STR(?s), "https://w3id.org/alignkb/id/"))
     }"""
     found: dict[str, dict[str, set[str]]] = {}
-    for row in store.query(query, use_default_graph_as_union=True):
+    results = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
         found.setdefault(row["s"].value, {}).setdefault(row["p"].value, set()).add(str(row["o"]))
     return found
 
@@ -145,7 +148,7 @@ def _write_csvs(store: OxigraphStore, folder: Path) -> dict[str, int]:
     } ORDER BY ?entity"""
     for name in MAIN_CLASSES:
         table = store.select(query, {"class": ox.NamedNode(str(AK._NS) + name)})
-        rows = {}
+        rows: dict[str | None, dict[str, str | None]] = {}
         for record in table.records():
             rows.setdefault(record["entity"], record)
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -178,13 +181,7 @@ def make_release(home: Home, version: str, today: date | None = None) -> Path:
     store.dump(str(staging / "alignkb.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     union = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
     ox.serialize(union, str(staging / "alignkb.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    import rdflib
-
-    graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(union, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    graph.serialize(staging / "alignkb.jsonld", format="json-ld")
+    (staging / "alignkb.jsonld").write_bytes(jsonld(union))
     counts = _write_csvs(built, staging / "csv")
     changes = diff(old_store, store)
     (staging / "diff.md").write_text(changes.markdown(version, previous.name if previous else None))

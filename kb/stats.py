@@ -19,8 +19,8 @@ class Stats:
     with_locator: int
     unconfirmed_assertions: int
     secondary_assertions: int
-    classes: list[dict[str, object]] = field(default_factory=list)
-    sources: list[dict[str, object]] = field(default_factory=list)
+    classes: list[dict[str, int | str | None]] = field(default_factory=list)
+    sources: list[dict[str, int | str | None]] = field(default_factory=list)
     unconfirmed: list[dict[str, str | None]] = field(default_factory=list)
 
     @property

@@ -13,8 +13,6 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-import pyoxigraph as ox
-
 from kb.analyses.labels import LabelIndex, index
 from kb.analyses.provenance import Provenance
 from kb.analyses.timeline import Timeline
@@ -88,10 +86,6 @@ class RunContext:
             return tuple(select_texts(self.store, query, columns, bound))
 
         return shared(self.store, key, make)
-
-    def node(self, param: str) -> ox.NamedNode | None:
-        value = self.params.get(param)
-        return ox.NamedNode(value) if value else None
 
     @cached_property
     def labels(self) -> LabelIndex:

@@ -16,7 +16,6 @@ KB = Namespace(BASE + "id/")
 SRC = Namespace(BASE + "source/")
 EVIDENCE = BASE + "evidence/"
 GRAPH = Namespace(BASE + "graph/")
-SHAPES = Namespace(BASE + "shapes#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]

@@ -71,15 +71,15 @@ class OxigraphStore:
         ``turtle``/``ntriples``/``jsonld`` for CONSTRUCT and DESCRIBE. Returns (bytes, media type)."""
         result = self.solutions(query, None)
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            fmt = {
+            results_format = {
                 "json": ox.QueryResultsFormat.JSON,
                 "xml": ox.QueryResultsFormat.XML,
                 "csv": ox.QueryResultsFormat.CSV,
                 "tsv": ox.QueryResultsFormat.TSV,
             }.get(result_format, ox.QueryResultsFormat.JSON)
-            return result.serialize(format=fmt), fmt.media_type
+            return result.serialize(format=results_format) or b"", results_format.media_type
         triples = list(result)
         if result_format == "jsonld":
             return jsonld(triples), "application/ld+json"
-        fmt = ox.RdfFormat.N_TRIPLES if result_format == "ntriples" else ox.RdfFormat.TURTLE
-        return ox.serialize(triples, format=fmt, prefixes=PREFIXES), fmt.media_type
+        rdf_format = ox.RdfFormat.N_TRIPLES if result_format == "ntriples" else ox.RdfFormat.TURTLE
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b"", rdf_format.media_type

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -53,11 +53,12 @@ def csv_text(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
     return out.getvalue()
 
 
-def jsonld(triples: list[ox.Triple]) -> bytes:
+def jsonld(triples: Iterable[ox.Triple]) -> bytes:
+    """JSON-LD of the triples, with the project's prefixes as its context (rdflib's writer)."""
     import rdflib
 
     graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     return graph.serialize(format="json-ld").encode()

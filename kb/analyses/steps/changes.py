@@ -85,13 +85,13 @@ def changes(ctx: RunContext) -> list[Row]:
     for x, values in documents.dated(ctx).items():
         kind = documents.kind(values)
         for key, change in (("periodStart", "period starts"), ("validFrom", "becomes valid")):
-            for d in map(parse_date, values.get(key, [])):
-                if inside(d):
-                    add(d, change, kind, x, f"{key} {d}")  # type: ignore[arg-type]
+            for when in map(parse_date, values.get(key, [])):
+                if when is not None and inside(when):
+                    add(when, change, kind, x, f"{key} {when}")
         for key, change in (("periodEnd", "period ends"), ("validUntil", "ceases to be valid")):
-            for d in map(parse_date, values.get(key, [])):
-                if d is not None and start <= d < end:
-                    add(d, change, kind, x, f"{key} {d}")
+            for when in map(parse_date, values.get(key, [])):
+                if when is not None and start <= when < end:
+                    add(when, change, kind, x, f"{key} {when}")
     # the few distinct areas, categories and statuses of ~10⁵ arrangements are labelled once each
     name = lru_cache(maxsize=None)(ctx.label)
     said: dict[frozenset[str], str] = {}  # the statuses held before, as text (a handful of distinct sets)

@@ -78,7 +78,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
         by_key[(area, cat, as_at.isoformat())].append(
             Arrangement(arrangement or "", area, cat, status or "", None, as_at)
         )
-    for (area, cat, as_at), arrs in sorted(by_key.items()):
+    for (area, cat, when), arrs in sorted(by_key.items()):
         if len({a.status for a in arrs}) < 2:
             continue
         if any({area, cat} <= set(k) for k in recorded):
@@ -87,7 +87,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
         out.append(
             {
                 "conflict": "",
-                "label": f"{ctx.label(area)}: {ctx.label(cat)} as at {as_at}",
+                "label": f"{ctx.label(area)}: {ctx.label(cat)} as at {when}",
                 "kind": "detected",
                 "concerns": ctx.labelled({area, cat}),
                 "note": "delegation arrangements of the same date disagree: "

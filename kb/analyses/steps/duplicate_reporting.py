@@ -118,7 +118,7 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
         from kb.analyses.landscape import bodies_in
 
         served = set(bodies_in(ctx, area))
-        allowed = {r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & served}
+        allowed = frozenset(r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & served)
     index = _indicator_index(ctx)
     sets = index.sets
     reports: dict[str, set[str]] = {}

@@ -61,7 +61,7 @@ def dependency_graph(ctx: RunContext) -> nx.DiGraph:
 
 
 def _dependency_graph(ctx: RunContext) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for s_, p_, o_ in ctx.rows(("s", "p", "o")):
         s, p, o = s_ or "", p_ or "", o_ or ""
         reverse, relation, terminal = LINKS[p]

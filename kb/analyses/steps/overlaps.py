@@ -20,7 +20,8 @@ MAX_ROWS = 1000
 @step("overlaps")
 def overlaps(ctx: RunContext) -> list[Row]:
     by = ctx.params.get("by") or "all"
-    minimum = float(ctx.params.get("min") if ctx.params.get("min") is not None else 0.25)
+    given = ctx.params.get("min")
+    minimum = float(given) if given is not None else 0.25
     dims = list(WEIGHTS) if by == "all" else [by]
     applying = ctx.timeline.applying(ctx.as_at)
     features: dict[str, dict[str, set[str]]] = {d: defaultdict(set) for d in WEIGHTS}
