@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,63 @@ SOURCE_TTL = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
 src:{name} a ak:Source ; rdfs:label "Fixture source {name}" ; dcterms:title "Fixture source {name}" ;
     ak:seedFile "{name}.txt" .
 """
+
+
+GOLDEN = DATA / "queries"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="(re)write the expected files of the golden tests (tests/data/queries/*/expected.json); "
+        "the tests that wrote one are reported as skipped. Also: ALIGNKB_UPDATE_GOLDEN=1.",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(pytestconfig: pytest.Config) -> bool:
+    """Whether golden files are to be written on purpose (``--update-golden`` or ``ALIGNKB_UPDATE_GOLDEN=1``)."""
+    return bool(pytestconfig.getoption("--update-golden")) or os.environ.get("ALIGNKB_UPDATE_GOLDEN") == "1"
+
+
+def golden_names() -> list[str]:
+    """The analyses with a golden folder (``tests/data/queries/<name>/data.trig``)."""
+    return sorted(p.name for p in GOLDEN.iterdir() if (p / "data.trig").is_file())
+
+
+def golden_case(name: str) -> tuple[dict[str, str], date | None]:
+    """The parameters and date of a golden folder's ``case.json``."""
+    case = json.loads((GOLDEN / name / "case.json").read_text())
+    as_at = date.fromisoformat(case["as_at"]) if case.get("as_at") else None
+    return case.get("params", {}), as_at
+
+
+GoldenHome = Callable[[str], Home]
+_GOLDEN_BUILT: dict[str, Home] = {}
+
+
+@pytest.fixture(scope="session")
+def golden_home(repo_home: Home, tmp_path_factory: pytest.TempPathFactory) -> GoldenHome:
+    """Build (once per distinct data.trig) a home holding one golden folder's assertions as its one source."""
+
+    def _home(name: str) -> Home:
+        text = (GOLDEN / name / "data.trig").read_text()
+        key = hashlib.sha256(text.encode()).hexdigest()
+        if key not in _GOLDEN_BUILT:
+            root = tmp_path_factory.mktemp("golden")
+            shutil.copytree(repo_home.ontology, root / "ontology")
+            folder = root / "sources" / "fixture"
+            folder.mkdir(parents=True)
+            (folder / "source.ttl").write_text(SOURCE_TTL.format(name="fixture"))
+            (folder / "data.trig").write_text(text)
+            home = Home(root)
+            build(home, reason=False)
+            _GOLDEN_BUILT[key] = home
+        return _GOLDEN_BUILT[key]
+
+    return _home
 
 
 @pytest.fixture(scope="session")

@@ -1,61 +1,50 @@
 """Golden tests of the named analyses on small fixture landscapes, and the API contract around them.
 
 Each ``tests/data/queries/<name>/`` holds ``data.trig`` (one source folder's assertions), ``case.json`` (the
-parameters and date) and ``expected.csv`` (the analysis's columns, as ``alignkb query … --format csv`` prints
-them). Regenerate an expected file deliberately with ``ALIGNKB_REGOLD=1 pytest tests/test_analyses.py``.
+parameters and date) and ``expected.json``: the whole result (parameters, date, columns and, for each row, every key
+the analysis returns: its columns, ``*_label`` keys, ``explanation`` and ``sources``, the sources sorted by
+statement, source, graph and locator). A missing or different expected file fails; write one on purpose with
+``pytest tests/test_analyses.py --update-golden`` (or ``ALIGNKB_UPDATE_GOLDEN=1``) and review the diff.
 """
 
 from __future__ import annotations
 
-import hashlib
+import difflib
 import json
-import os
-import shutil
 from datetime import date
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from kb.analyses import AnalysisResult, ParameterError, UnknownAnalysis, analyses, run
-from kb.build import build
 from kb.cli import main
-from kb.cli.render import render
-from kb.model.paths import Home
 from kb.store import OxigraphStore
 
-from .conftest import DATA, SOURCE_TTL
+from .conftest import GOLDEN, ROOT, GoldenHome, golden_case, golden_names
 
-CASES = DATA / "queries"
-NAMES = sorted(p.name for p in CASES.iterdir() if (p / "data.trig").is_file())
-_BUILT: dict[str, Home] = {}
+NAMES = golden_names()
+SOURCE_KEYS = ("statement", "source", "graph", "locator", "quote", "confidence", "title")
+
+
+def source_key(source: dict[str, Any]) -> tuple[str, ...]:
+    """The order of sources in an expected file: by statement, source, graph, locator (then the rest)."""
+    return (*(str(source.get(k) or "") for k in SOURCE_KEYS), json.dumps(source, sort_keys=True))
+
+
+def golden_text(result: AnalysisResult) -> str:
+    """The expected-file text of a result: its JSON with each row's sources sorted by :func:`source_key`."""
+    data = result.to_json()
+    data["rows"] = [
+        {**row, "sources": sorted(row["sources"], key=source_key)} if "sources" in row else row for row in data["rows"]
+    ]
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @pytest.fixture(scope="session")
-def fixture_home(repo_home: Home, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Build (once per distinct data.trig) a home holding one fixture source folder."""
-
-    def _home(name: str) -> Home:
-        text = (CASES / name / "data.trig").read_text()
-        key = hashlib.sha256(text.encode()).hexdigest()
-        if key not in _BUILT:
-            root = tmp_path_factory.mktemp("golden")
-            shutil.copytree(repo_home.ontology, root / "ontology")
-            folder = root / "sources" / "fixture"
-            folder.mkdir(parents=True)
-            (folder / "source.ttl").write_text(SOURCE_TTL.format(name="fixture"))
-            (folder / "data.trig").write_text(text)
-            home = Home(root)
-            build(home, reason=False)
-            _BUILT[key] = home
-        return _BUILT[key]
-
-    return _home
-
-
-def _case(name: str) -> tuple[dict[str, str], date | None]:
-    case = json.loads((CASES / name / "case.json").read_text())
-    as_at = date.fromisoformat(case["as_at"]) if case.get("as_at") else None
-    return case.get("params", {}), as_at
+def fixture_home(golden_home: GoldenHome) -> GoldenHome:
+    """The former name of ``golden_home`` (tests/conftest.py), kept for the modules that import it from here."""
+    return golden_home
 
 
 def test_every_analysis_of_the_product_brief_is_defined_once() -> None:
@@ -95,25 +84,43 @@ def test_parameters_match_the_product_brief() -> None:
     assert sig["crosswalk"] == [("from", False), ("to", False)]
 
 
+def test_golden_folders_hold_a_case_and_no_stale_expected_csv() -> None:
+    for name in NAMES:
+        folder = GOLDEN / name
+        assert (folder / "case.json").is_file(), f"{folder} has no case.json"
+        assert not (folder / "expected.csv").exists(), f"{folder}/expected.csv is no longer read: remove it"
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_golden(name: str, fixture_home) -> None:  # type: ignore[no-untyped-def]
-    home = fixture_home(name)
-    store = OxigraphStore.from_dist(home.dist)
-    params, as_at = _case(name)
+def test_golden(name: str, golden_home: GoldenHome, update_golden: bool) -> None:
+    store = OxigraphStore.from_dist(golden_home(name).dist)
+    params, as_at = golden_case(name)
     result = run(store, name, params, as_at)
-    text = render(result, "csv") + "\n"
-    expected = CASES / name / "expected.csv"
-    if os.environ.get("ALIGNKB_REGOLD") or not expected.exists():
-        expected.write_text(text)
-    assert text == expected.read_text()
-    data = result.to_json()
-    assert data["analysis"] == name and data["columns"] == list(analyses()[name].columns)
-    json.dumps(data)
+    columns = list(analyses()[name].columns)
+    assert result.analysis == name and result.columns == columns
+    for row in result.rows:
+        assert set(columns) <= set(row), f"{name}: a row lacks declared columns {set(columns) - set(row)}"
+        assert isinstance(row.get("explanation", []), list) and isinstance(row.get("sources", []), list)
+    text = golden_text(result)
+    path = GOLDEN / name / "expected.json"
+    shown = path.relative_to(ROOT)
+    if update_golden and (not path.exists() or path.read_text() != text):
+        path.write_text(text)
+        pytest.skip(f"updated {shown}: review its diff before committing")
+    if not path.exists():
+        pytest.fail(
+            f"{shown} is missing. Write it on purpose with `pytest tests/test_analyses.py --update-golden` "
+            "(or ALIGNKB_UPDATE_GOLDEN=1), then check every row in it by hand",
+            pytrace=False,
+        )
+    expected = path.read_text()
+    diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(shown), "actual", n=4))
+    assert text == expected, f"{name} differs from {shown} (rewrite with --update-golden if intended):\n{diff}"
 
 
 @pytest.fixture
-def store(fixture_home) -> OxigraphStore:  # type: ignore[no-untyped-def]
-    return OxigraphStore.from_dist(fixture_home("obligations").dist)
+def store(golden_home: GoldenHome) -> OxigraphStore:
+    return OxigraphStore.from_dist(golden_home("obligations").dist)
 
 
 def test_obligations_explain_the_chain_with_sources(store: OxigraphStore) -> None:
@@ -202,8 +209,8 @@ def test_bad_date_and_choice_list_what_is_allowed(store: OxigraphStore) -> None:
     assert "outcome-no-indicator" in err.value.suggestions
 
 
-def test_cli_query_json_csv_table_and_errors(fixture_home, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
-    home = fixture_home("obligations")
+def test_cli_query_json_csv_table_and_errors(golden_home: GoldenHome, runner: CliRunner) -> None:
+    home = golden_home("obligations")
     base = ["--home", str(home.root), "--dist", str(home.dist), "query"]
     out = runner.invoke(
         main,
@@ -249,12 +256,3 @@ def test_result_json_shape() -> None:
         "columns": ["c"],
         "rows": [{"c": 1}],
     }
-
-
-def test_every_analysis_runs_within_budget_on_the_fixture(store: OxigraphStore) -> None:
-    """Not a timing test: each analysis returns a result with rows that carry only declared columns or extras."""
-    for name in NAMES:
-        params, as_at = _case(name)
-        result = run(store, name, params, as_at)
-        for row in result.rows:
-            assert set(analyses()[name].columns) <= set(row), name

@@ -1,5 +1,6 @@
 """The sources behind a statement: every evidence graph holding the triple, with source, locator, quote and
-confidence from the provenance graph."""
+confidence from the provenance graph, in one order whatever the store (by graph, then source, locator, quote,
+confidence and title), so that the embedded shortcut and the plain query give the same list."""
 
 from __future__ import annotations
 
@@ -31,6 +32,21 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _order(record: dict[str, Any]) -> tuple[str, ...]:
+    """The order of a statement's sources: not the store's (index or evaluation order differ between stores)."""
+    keys = ("graph", "source", "locator", "quote", "confidence", "title")
+    return tuple(record[k] or "" for k in keys)
+
+
+def _sorted(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Distinct records in :func:`_order`."""
+    out: list[dict[str, Any]] = []
+    for record in sorted(records, key=_order):
+        if not out or out[-1] != record:
+            out.append(record)
+    return out
+
+
 class Provenance:
     """Looks up (and remembers, for one run) the sources of triples."""
 
@@ -39,15 +55,17 @@ class Provenance:
         self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self._query = query_text("fetch-triple-sources")
 
-    def _records_by_graph(self) -> dict[str, dict[str, Any]]:
-        """Every evidence graph's provenance record, read once per store through the store protocol."""
+    def _records_by_graph(self) -> dict[str, list[dict[str, Any]]]:
+        """Every evidence graph's provenance records (more than one where a graph has several locators, quotes,
+        confidences or sources, as the plain ``fetch-triple-sources`` query gives them), read once per store
+        through the store protocol."""
 
-        def make() -> dict[str, dict[str, Any]]:
-            out: dict[str, dict[str, Any]] = {}
+        def make() -> dict[str, list[dict[str, Any]]]:
+            out: dict[str, list[dict[str, Any]]] = {}
             for r in self.store.select(query_text("fetch-graph-records")).rows:
                 graph = term_text(r["g"])
-                if graph and graph not in out:
-                    out[graph] = _record(r)
+                if graph:
+                    out.setdefault(graph, []).append(_record(r))
             return out
 
         return shared(self.store, "graph-records", make)
@@ -61,11 +79,11 @@ class Provenance:
             graphs = triple_graphs(self.store, s, p, obj)
             if graphs is not None:
                 records = self._records_by_graph()
-                found = [{"statement": statement, **records[g], "graph": g} for g in graphs if g in records]
-                self._cache[key] = found
-                return found
-            table = self.store.select(self._query, {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": obj})
-            self._cache[key] = [{"statement": statement, **_record(r), "graph": term_text(r["g"])} for r in table.rows]
+                found = [{"statement": statement, **r, "graph": g} for g in graphs for r in records.get(g, ())]
+            else:
+                table = self.store.select(self._query, {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": obj})
+                found = [{"statement": statement, **_record(r), "graph": term_text(r["g"])} for r in table.rows]
+            self._cache[key] = _sorted(found)
         return self._cache[key]
 
     def many(self, triples: list[tuple[str, str, str | ox.NamedNode | ox.Literal]]) -> list[dict[str, Any]]:

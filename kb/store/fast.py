@@ -106,10 +106,14 @@ def _body(query: str) -> str:
 
 
 def props_of(store: Store, query: str) -> dict[str, dict[str, list[str]]]:
-    """x → property local name → values, from a properties-of-subjects query."""
+    """x → property local name → values (sorted: the index path and the plain query read them in different
+    orders, and callers may take the first), from a properties-of-subjects query."""
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for x, p, v in prop_rows(store, query):
         out[x][p.rsplit("#", 1)[-1]].append(v)
+    for values in out.values():
+        for vs in values.values():
+            vs.sort()
     return out
 
 

@@ -66,7 +66,7 @@ def burden(ctx: RunContext) -> list[Row]:
             "per_year": round(per_year, 2),
             "explanation": [
                 f"{ctx.label(r)} ({land.kind(r) or 'requirement'})"
-                for r in sorted(reqs, key=lambda r: ctx.label(r).lower())
+                for r in sorted(reqs, key=lambda r: (ctx.label(r).lower(), r))
             ],
         }
 
@@ -99,5 +99,5 @@ def burden(ctx: RunContext) -> list[Row]:
         if reqs:
             out.append(row("body", b, reqs))
     order = {"body type": 0, "area": 1, "body": 2}
-    out.sort(key=lambda r: (order[r["level"]], -(r["plans"] + r["reports"]), r["name"].lower()))
+    out.sort(key=lambda r: (order[r["level"]], -(r["plans"] + r["reports"]), r["name"].lower(), r["entity"]))
     return out

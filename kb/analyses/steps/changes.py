@@ -107,7 +107,7 @@ def changes(ctx: RunContext) -> list[Row]:
                 a.iri,
                 f"{name(a.category)} in {name(a.area)}: {was} → {name(a.status)}",
             )
-    events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower()))
+    events.sort(key=lambda r: (r["date"], r["kind"], r["label"].lower(), r["entity"], r["change"], r["detail"]))
     return events
 
 

@@ -22,7 +22,9 @@ def _value(ctx: RunContext, term: Any) -> str:
 @step("conflicts")
 def conflicts(ctx: RunContext) -> list[Row]:
     grouped: dict[str, dict[str, Any]] = {}
-    for r in ctx.select().rows:
+    table = ctx.select()
+    # in one order whatever the store's: the first label and note, and the last record of a side, are kept
+    for r in sorted(table.rows, key=lambda r: tuple(term_text(r.get(c)) or "" for c in table.columns)):
         c = term_text(r["conflict"]) or ""
         entry = grouped.setdefault(
             c,
@@ -46,12 +48,12 @@ def conflicts(ctx: RunContext) -> list[Row]:
         recorded.add(frozenset(e["concerns"]))
         expl = [e["note"]] if e["note"] else []
         for g, src in sorted(e["sides"].items()):
-            said = [
+            said = sorted(
                 f"{compact(term_text(t['s']) or '')} {compact(term_text(t['p']) or '')} {compact(_value(ctx, t['o']))}"
                 for t in ctx.fetch("fetch-graph-statements", {"g": ox.NamedNode(g)}).rows
                 if (term_text(t["s"]) in e["concerns"] or not e["concerns"])
                 or any(term_text(t["o"]) == x for x in e["concerns"])
-            ]
+            )
             expl.append(
                 f"{src['title'] or src['source']}, {src['locator']} ({src['confidence']}): "
                 + ("; ".join(said[:8]) or "see graph " + compact(g))
@@ -99,5 +101,5 @@ def conflicts(ctx: RunContext) -> list[Row]:
                 ),
             }
         )
-    out.sort(key=lambda r: (r["kind"], r["label"].lower()))
+    out.sort(key=lambda r: (r["kind"], r["label"].lower(), r["conflict"], r["sides"]))
     return out

@@ -43,7 +43,7 @@ def crosswalk(ctx: RunContext) -> list[Row]:
         found = False
         seen: set[tuple[str, str]] = set()
         for via in [item, *sorted(exact.get(item, set()) - {item})]:
-            for rel, other, triple in links.get(via, []):
+            for rel, other, triple in sorted(links.get(via, []), key=lambda x: (x[0], ctx.label(x[1]).lower(), x)):
                 if other not in right or (rel, other) in seen:
                     continue
                 seen.add((rel, other))

@@ -45,7 +45,8 @@ def delegation(ctx: RunContext) -> list[Row]:
         if is_delegated:
             plans |= set(ia_reqs)
         history = sorted(
-            (a for a in every if a.area == a_area and a.category == cat and a not in arrs), key=lambda a: a.as_at
+            (a for a in every if a.area == a_area and a.category == cat and a not in arrs),
+            key=lambda a: (a.as_at, a.iri),
         )
         expl = [arrangement_text(ctx, a) for a in arrs]
         if len(statuses) > 1:
@@ -103,5 +104,5 @@ def delegation(ctx: RunContext) -> list[Row]:
                 "sources": ctx.provenance.many([(b, AK + "leadsFor", cat) for b in sorted(bodies)]),
             }
         )
-    rows.sort(key=lambda r: (r["area_label"].lower(), r["category_label"].lower()))
+    rows.sort(key=lambda r: (r["area_label"].lower(), r["category_label"].lower(), r["area"], r["category"]))
     return rows

@@ -145,12 +145,12 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
         for r in sorted(c_reports):
             to = ", ".join(ctx.labelled(land.details.get(r, {}).get("recipient", []))) or "no recipient recorded"
             expl.append(f"{ctx.label(r)} goes to {to}")
-        cluster_links = [(a, rel, b) for a, rel, b in index.links.get(root, ()) if a in inds]
+        cluster_links = sorted((a, rel, b) for a, rel, b in index.links.get(root, ()) if a in inds)
         expl += [
             f"{ctx.label(a)} {rel.rsplit('#', 1)[-1]} {ctx.label(b)}: the same measure" for a, rel, b in cluster_links
         ]
         triples: list[tuple[str, str, Any]] = list(cluster_links)
-        triples += [(i, AK + "inSet", s) for i in inds for s in sets.get(i, ())]
+        triples += [(i, AK + "inSet", s) for i in sorted(inds) for s in sorted(sets.get(i, ()))]
         out.append(
             {
                 "measure": names[0],
@@ -164,5 +164,5 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
                 "sources": ctx.provenance.many(triples),
             }
         )
-    out.sort(key=lambda r: (-r["n_reports"], -r["n_sets"], r["measure"].lower()))
+    out.sort(key=lambda r: (-r["n_reports"], -r["n_sets"], r["measure"].lower(), r["indicators"]))
     return out

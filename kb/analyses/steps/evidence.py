@@ -27,12 +27,12 @@ def evidence(ctx: RunContext) -> list[Row]:
         graphs_per_statement[(_value(ctx, r["s"]), _value(ctx, r["p"]), _value(ctx, r["o"]))].add(
             term_text(r["g"]) or ""
         )
-    conflicts = [
+    conflicts = sorted(
         term_text(r["c"]) or ""
         for r in ctx.store.select(
             "SELECT DISTINCT ?c WHERE { ?c a ak:Conflict ; ak:concerns ?e }", {"e": ox.NamedNode(entity)}
         ).rows
-    ]
+    )
     out: list[Row] = []
     for r in rows:
         s, p, o = _value(ctx, r["s"]), _value(ctx, r["p"]), _value(ctx, r["o"])
@@ -63,5 +63,18 @@ def evidence(ctx: RunContext) -> list[Row]:
                 "sources": [src],
             }
         )
-    out.sort(key=lambda x: (x["subject"] != entity, x["predicate"], x["object"], x["source"] or "", x["locator"] or ""))
+    out.sort(
+        key=lambda x: (
+            x["subject"] != entity,
+            x["predicate"],
+            x["object"],
+            x["subject"],
+            x["source"] or "",
+            x["locator"] or "",
+            x["sources"][0]["graph"] or "",
+            x["quote"] or "",
+            x["confidence"],
+            x["title"] or "",
+        )
+    )
     return out

@@ -71,7 +71,7 @@ def gaps(ctx: RunContext) -> list[Row]:
                 "population-not-covered": "a requirement or plan that covers it",
             }[kind]
             out.append(_row(ctx, kind, subject, missing, [f"{ctx.name_of(subject)}: {RULES[kind]}"]))
-    out.sort(key=lambda r: (list(RULES).index(r["kind"]), r["subject_label"].lower()))
+    out.sort(key=lambda r: (list(RULES).index(r["kind"]), r["subject_label"].lower(), r["subject"]))
     return out
 
 

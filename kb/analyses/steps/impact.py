@@ -62,7 +62,8 @@ def dependency_graph(ctx: RunContext) -> nx.DiGraph:
 
 def _dependency_graph(ctx: RunContext) -> nx.DiGraph:
     graph: nx.DiGraph[str] = nx.DiGraph()
-    for s_, p_, o_ in ctx.rows(("s", "p", "o")):
+    # edges are added (and so followed, and the first triple of an edge kept) in one order, not the store's
+    for s_, p_, o_ in sorted(ctx.rows(("s", "p", "o")), key=lambda t: tuple(x or "" for x in t)):
         s, p, o = s_ or "", p_ or "", o_ or ""
         reverse, relation, terminal = LINKS[p]
         a, b = (o, s) if reverse else (s, o)
@@ -130,5 +131,5 @@ def impact(ctx: RunContext) -> list[Row]:
                 "sources": ctx.provenance.many([last["triple"]]),
             }
         )
-    out.sort(key=lambda r: (r["distance"], r["type"], r["label"].lower()))
+    out.sort(key=lambda r: (r["distance"], r["type"], r["label"].lower(), r["entity"]))
     return out

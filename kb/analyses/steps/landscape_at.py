@@ -67,5 +67,5 @@ def landscape_at(ctx: RunContext) -> list[Row]:
             }
         )
     order = ["instrument", "provision", "requirement", "framework", "outcome set", "indicator set", "plan"]
-    out.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 99, r["label"].lower()))
+    out.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 99, r["label"].lower(), r["entity"]))
     return out

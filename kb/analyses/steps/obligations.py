@@ -83,7 +83,7 @@ def obligations(ctx: RunContext) -> list[Row]:
             extra_sources = [s for a in arrs for s in arrangement_sources(ctx, a)]
         else:
             extra_sources = []
-            for route, via in routes:
+            for route, via in sorted(routes):  # the query's order is the store's; "covers the service" first
                 if route.startswith("integration"):
                     continue
                 if via != service:
@@ -151,7 +151,7 @@ def _obligation_row(
     if not basis:
         basis_expl = [f"non-statutory, rests on {ctx.name_of(x)}" for x in sorted(d.get("basisDocument", []))]
     triples = [(req, AK + "legalBasis", b) for b in basis] + [
-        (req, AK + "preparerType", t) for t in d.get("preparerType", [])
+        (req, AK + "preparerType", t) for t in sorted(d.get("preparerType", []))
     ]
     due = first(d.get("dueRule", []))
     return {

@@ -62,7 +62,14 @@ def overlaps(ctx: RunContext) -> list[Row]:
     score = np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
     keep = np.nonzero(score >= minimum - 1e-9)[0]
     order = sorted(
-        keep, key=lambda k: (-round(float(score[k]), 6), ctx.label(reqs[ii[k]]).lower(), ctx.label(reqs[jj[k]]).lower())
+        keep,
+        key=lambda k: (
+            -round(float(score[k]), 6),
+            ctx.label(reqs[ii[k]]).lower(),
+            ctx.label(reqs[jj[k]]).lower(),
+            reqs[ii[k]],
+            reqs[jj[k]],
+        ),
     )
     if len(order) > MAX_ROWS:
         ctx.notes.append(f"{len(order)} pairs scored ≥ {minimum}; the first {MAX_ROWS} are listed")
