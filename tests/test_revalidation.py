@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 import rdflib
 
 from kb.build import build, check
+from kb.checks import incremental
 from kb.checks.incremental import RECORD, Record, reach, readable
 from kb.checks.shacl import run_shacl, to_rdflib
+from kb.inputs.templates import SKOS, TEMPLATES
 from kb.model.paths import Home
 from kb.model.problems import BuildFailed
 
@@ -182,3 +188,63 @@ def test_shapes_that_may_read_anything_are_given_everything() -> None:
     store = ox.Store()
     store.load(DATA_TTL.encode(), ox.RdfFormat.TURTLE)
     assert len(list(readable(store, None))) == len(store)
+
+
+SETS = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
+@prefix kb: <https://w3id.org/alignkb/id/> .
+@prefix src: <https://w3id.org/alignkb/source/> .
+@prefix ev: <https://w3id.org/alignkb/evidence/example/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ev:sets a ak:Assertion ; prov:wasDerivedFrom src:example ; ak:locator "p1" ; ak:confidence ak:Confirmed .
+ev:sets { kb:ex-indicators a ak:IndicatorSet ; rdfs:label "Example indicators" .
+          kb:ex-outcomes a ak:OutcomeSet ; rdfs:label "Example outcomes" .
+          kb:ex-outcome-1 a ak:Outcome ; rdfs:label "Example outcome" ; ak:inSet kb:ex-outcomes . }
+"""
+SET_COLUMN = '_col("set", AKNS + "inSet", _term, many=True, required=True, help="indicator set slug")'
+
+
+def test_a_change_to_the_code_that_reads_the_sources_is_validated_whole(
+    make_home: MakeHome, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The sources do not change, but the code that turns them into quads does: the indicators template's ``set``
+    column now fills skos:related instead of ak:inSet. The record's fingerprint covers that code, so the next
+    build validates everything and finds indicators without a set; fingerprints of the data alone would say
+    nothing changed, and SHACL would not run."""
+    template = (DATA / "templates" / "example.indicators.csv").read_text()
+    home = make_home({"example": {"sets.trig": SETS, "example.indicators.csv": template}})
+    assert build(home, reason=False)["shacl"] == {"mode": "full"}
+    assert build(home, reason=False)["shacl"] == {"mode": "unchanged"}
+    # the edit, in a copy of the code the fingerprint reads …
+    code = tmp_path / "code"
+    for root in incremental.CODE:
+        shutil.copytree(root, code / root.name, ignore=shutil.ignore_patterns("__pycache__"))
+    source = code / "inputs" / "templates.py"
+    assert SET_COLUMN in source.read_text()
+    source.write_text(source.read_text().replace(SET_COLUMN, SET_COLUMN.replace('AKNS + "inSet"', 'SKOS + "related"')))
+    monkeypatch.setattr(incremental, "CODE", tuple(code / root.name for root in incremental.CODE))
+    # … and in the code that runs
+    indicators = TEMPLATES["indicators"]
+    columns = tuple(replace(c, predicate=SKOS + "related") if c.name == "set" else c for c in indicators.columns)
+    monkeypatch.setitem(TEMPLATES, "indicators", replace(indicators, columns=columns))
+    checked = check(home, reason=False, previous=Record.load(home.dist))
+    assert checked.shacl["mode"] == "full"
+    with pytest.raises(BuildFailed) as failed:
+        build(home, reason=False)
+    assert {(p.rule, p.focus) for p in failed.value.problems} == {
+        ("IndicatorSetShape", "https://w3id.org/alignkb/id/ex-ind-1"),
+        ("IndicatorSetShape", "https://w3id.org/alignkb/id/ex-ind-2"),
+    }
+
+
+def test_the_code_digest_reads_the_source_text_of_the_code(tmp_path: Path) -> None:
+    code = tmp_path / "inputs"
+    code.mkdir()
+    (code / "reader.py").write_text("PREDICATE = 'inSet'\n")
+    before = incremental.code_digest([code])
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "reader.cpython-311.pyc").write_bytes(b"compiled")
+    assert incremental.code_digest([code]) == before
+    (code / "reader.py").write_text("PREDICATE = 'related'\n")
+    assert incremental.code_digest([code]) != before
+    assert {root.name for root in incremental.CODE} == {"inputs", "checks", "model"}

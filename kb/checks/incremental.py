@@ -1,11 +1,15 @@
 """Incremental SHACL: after a good build, validate again only what a change can affect.
 
-A successful build that ran SHACL leaves ``dist/validated.json``: a fingerprint of the model (ontology files,
-shapes, alignkb and pySHACL versions) and, per source folder, a fingerprint of its files and the IRIs it makes
-statements about. The next build compares. Nothing changed: SHACL is not run again (the data it would see is the
-data it passed). The model changed, or the shapes use a construct the scope below cannot bound: everything is
-validated. Otherwise only the focus nodes whose result can differ are validated, by pySHACL, on the part of the
-knowledge base they can read (docs/decisions/20261124-incremental-shacl.md).
+A successful build that ran SHACL leaves ``dist/validated.json``: a fingerprint of the model and, per source
+folder, a fingerprint of its files and the IRIs it makes statements about, and the SHACL results it let through
+(warnings, information: see kb/checks/catalogue.py). The model's fingerprint covers everything besides the source
+files that decides what SHACL finds: the ontology files and the shapes, the source text of the code that turns
+files into quads and checks them (kb/inputs, kb/checks and kb/model, which names the IRIs; :func:`code_digest`),
+and the versions of alignkb, pySHACL, rdflib and pyoxigraph. The next build compares. Nothing changed: SHACL is not
+run again (the data it would see is the data it passed) and the results recorded are reported again. The model
+changed, or the shapes use a construct the scope below cannot bound: everything is validated. Otherwise only the
+focus nodes whose result can differ are validated, by pySHACL, on the part of the knowledge base they can read,
+and the recorded results about the other focus nodes are kept (docs/decisions/20261124-incremental-shacl.md).
 
 Why the scope is enough. SHACL reads a focus node's result from the triples whose subject is the focus node or a
 node its shapes' paths reach from it (and those nodes' types, for ``sh:class``). If a result differs, one of those
@@ -34,6 +38,7 @@ from kb import __version__
 from kb.inputs.sources import Inputs
 from kb.model.namespace import ONTOLOGY_GRAPH
 from kb.model.paths import Home
+from kb.model.problems import Problem
 
 RECORD = "validated.json"
 # Core SHACL terms whose reach the scope accounts for; a shapes graph using any other sh: term is validated whole.
@@ -114,16 +119,24 @@ class Reach:
 class Record:
     model: str
     folders: dict[str, dict[str, object]] = field(default_factory=dict)  # id → {"hash": …, "subjects": […]}
+    results: list[Problem] = field(default_factory=list)  # the SHACL results of this data (none blocked the build)
 
     def to_json(self) -> str:
-        return json.dumps({"model": self.model, "folders": self.folders}, sort_keys=True)
+        results = [p.to_dict() for p in self.results]
+        return json.dumps({"model": self.model, "folders": self.folders, "results": results}, sort_keys=True)
+
+    @property
+    def scoped(self) -> bool:
+        """Whether every recorded result names its focus node (so that those a change can affect are known)."""
+        return all(p.focus for p in self.results)
 
     @classmethod
     def load(cls, dist: Path) -> Record | None:
         try:
             data = json.loads((dist / RECORD).read_text())
-            return cls(str(data["model"]), dict(data["folders"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            results = [Problem.from_dict(dict(p)) for p in data.get("results", [])]
+            return cls(str(data["model"]), dict(data["folders"]), results)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -143,10 +156,35 @@ def _digest(paths: Iterable[Path], extra: str = "") -> str:
     return h.hexdigest()
 
 
+_KB = Path(__file__).resolve().parent.parent
+# The code whose behaviour decides which quads a source file becomes and what SHACL finds in them: the readers,
+# the checks (this module, the shapes runner, the scope) and the model (namespaces and IRIs the readers use).
+CODE: tuple[Path, ...] = (_KB / "inputs", _KB / "checks", _KB / "model")
+
+
+def code_digest(roots: Iterable[Path] | None = None) -> str:
+    """A digest of the source text of every file under ``roots`` (:data:`CODE` by default), by relative path.
+    Editing a template's column mapping, a reader or a check changes it, so the next build validates whole."""
+    h = hashlib.sha256()
+    for root in CODE if roots is None else roots:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in files:
+            name = f"{root.name}/{path.relative_to(root).as_posix()}"
+            h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def model_fingerprint(home: Home) -> str:
+    """The fingerprint of everything but the source folders that SHACL's results depend on."""
+    versions = "; ".join(
+        [f"alignkb {__version__}", *(f"{name} {version(name)}" for name in ("pyshacl", "rdflib", "pyoxigraph"))]
+    )
+    return _digest([*home.ontology_files(), home.shapes], f"{versions}; code {code_digest()}")
+
+
 def record_of(home: Home, inputs: Inputs) -> Record:
     """The fingerprints of what was just read (the model and each source folder)."""
-    versions = f"alignkb {__version__}; pyshacl {version('pyshacl')}"
-    record = Record(_digest([*home.ontology_files(), home.shapes], versions))
+    record = Record(model_fingerprint(home))
     for folder in inputs.folders:
         subjects = sorted({q.subject.value for q in folder.quads if isinstance(q.subject, ox.NamedNode)})
         record.folders[folder.source_id] = {"hash": _digest(folder.files), "subjects": subjects}

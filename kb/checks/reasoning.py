@@ -4,11 +4,11 @@ HermiT rejects ``xsd:date`` literals and owlready2 does not read Turtle, so the 
 over as N-Triples with dates turned into ``xsd:dateTime`` (midnight) and other non-OWL datatypes turned into
 plain strings. The meaning checked (classes, disjointness, domains and ranges) is unchanged.
 
-HermiT is first given a *summary* of the instance data (kb/summary.py; docs/decisions/20261124-summary-abox.md):
-individuals with the same asserted types and the same properties are merged into one. If the summary is
-consistent, so is the full data (the summary maps onto it); only when the summary is inconsistent does HermiT
-check the full data, which decides. The summary is not used when the ontology uses a construct outside the
-fragment for which this holds (nominals, restrictions, …).
+HermiT is first given a *summary* of the instance data (kb/checks/abox_summary.py;
+docs/decisions/20261124-summary-abox.md): individuals with the same asserted types and the same properties are
+merged into one. If the summary is consistent, so is the full data (the summary maps onto it); only when the
+summary is inconsistent does HermiT check the full data, which decides. The summary is not used when the ontology
+uses a construct outside the fragment for which this holds (nominals, restrictions, …).
 """
 
 from __future__ import annotations

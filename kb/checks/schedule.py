@@ -1,6 +1,6 @@
 """SHACL for one build: decide how much to validate, run pySHACL (in a forked child at scale), collect problems.
 
-Three modes (kb/revalidation.py): ``unchanged`` (the last good build saw exactly these sources and model: nothing
+Three modes (kb/checks/incremental.py): ``unchanged`` (the last good build saw exactly these sources and model: nothing
 to do), ``incremental`` (only the focus nodes a change can affect, on the part of the store they can read) and
 ``full``. Either way pySHACL is given only the statements the shapes can read. A full validation of a large
 knowledge base runs in a child process forked once the store is loaded, beside the violation queries, HermiT and
@@ -8,6 +8,11 @@ the writing of ``dist/`` (docs/decisions/20261124-shapes-for-speed.md).
 
 The life of one: made once the sources are read (the fingerprints and what changed are taken from the quads, which
 the build then releases), ``start`` once the store is loaded, ``settle`` for the problems.
+
+Every SHACL result is returned, whatever its severity; the build judges which block it (kb/checks/catalogue.py).
+The results of the data a build passed are kept in its record (warnings, information), so that a build that does
+not validate again (``unchanged``) or validates only part (``incremental``) reports them again rather than
+dropping them.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ FORK_FROM = 100_000
 
 def shacl_problems(quads: Iterable[ox.Quad], shapes: rdflib.Graph, judged: set[str] | None) -> list[Problem]:
     """pySHACL over ``quads`` (their union); results about focus nodes outside ``judged`` are dropped."""
-    with collector_paused():  # ~10^6 rdflib terms and index dicts, none in a cycle (kb/garbage.py)
+    with collector_paused():  # ~10^6 rdflib terms and index dicts, none in a cycle (kb/memory.py)
         return run_shacl(to_rdflib(quads), shapes, judged)
 
 
@@ -41,7 +46,8 @@ class Validation:
     def __init__(self, home: Home, inputs: Inputs, previous: Record | None) -> None:
         self.mode: dict[str, object] = {"mode": "full"}
         self.after = record_of(home, inputs)  # what the next build compares with, if this one passes
-        self.record: Record | None = None  # set when SHACL passed
+        self.record: Record | None = None  # set once settled: the fingerprints and the results found
+        self._kept: list[Problem] = []  # results of the previous build that this one does not validate again
         self._fork = len(inputs.quads) >= FORK_FROM
         self._changed: list[str] = []
         self._start: set[ox.NamedNode | ox.BlankNode] | None = None  # None: validate everything
@@ -51,12 +57,14 @@ class Validation:
         comparable = previous is not None and previous.model == self.after.model
         if previous is not None and comparable and _hashes(previous) == _hashes(self.after):
             self.mode = {"mode": "unchanged"}
+            self.after.results = list(previous.results)
             self.record = self.after
             return
         self._shapes = rdflib.Graph().parse(home.shapes, format="turtle")
         self._reach = reach(self._shapes)
-        if previous is not None and comparable and self._reach is not None:
+        if previous is not None and comparable and self._reach is not None and previous.scoped:
             self._changed, self._start = changes(previous, self.after, inputs)
+            self._kept = list(previous.results)
             self.mode = {"mode": "incremental"}
 
     @property
@@ -81,10 +89,12 @@ class Validation:
             self._job.cancel()
 
     def settle(self, store: ox.Store, files: dict[str, str]) -> list[Problem]:
-        """The problems found (waiting for a forked validation to finish), with the file of each focus node."""
+        """The results (waiting for a forked validation to finish), with the file of each focus node: those found
+        now, and those of the previous build about focus nodes not validated again."""
         if self.mode["mode"] == "unchanged":
-            return []
+            return locate(self.after.results, files)
         assert self._shapes is not None
+        judged: set[str] | None = None
         if self._job is None and self._start is not None and self._reach is not None:
             with collector_paused():
                 part = scope(store, self._changed, self._start, self._reach)
@@ -96,8 +106,10 @@ class Validation:
         problems = self._job.result()
         if self._job.forked:
             self.mode = {**self.mode, "process": {"seconds": round(self._job.seconds, 2), "peak_mb": self._job.peak_mb}}
-        if not problems:
-            self.record = self.after
+        if judged is not None:
+            problems = [p for p in self._kept if p.focus not in judged] + problems
+        self.after.results = problems
+        self.record = self.after  # written by the build only if nothing it found blocks it
         return locate(problems, files)
 
 

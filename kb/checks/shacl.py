@@ -11,6 +11,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH
 
+from kb.checks.catalogue import SHACL_SEVERITY
 from kb.model.namespace import compact
 from kb.model.problems import Problem
 from kb.store.querydoc import QueryDoc, queries_in
@@ -60,16 +61,14 @@ def entity_files(store: ox.Store, graph_files: dict[str, str]) -> dict[str, str]
 
 def run_shacl(data: rdflib.Graph, shapes: Path | rdflib.Graph, judged: set[str] | None = None) -> list[Problem]:
     """Validate ``data`` with pySHACL against the shapes (a Turtle file or a parsed graph); each result is a
-    problem (``locate`` adds the files). With ``judged``, only results about those focus nodes are kept
-    (kb/revalidation.py: the others were seen only in part)."""
+    problem with the severity of its ``sh:resultSeverity`` (``locate`` adds the files). With ``judged``, only
+    results about those focus nodes are kept (kb/checks/incremental.py: the others were seen only in part)."""
     if isinstance(shapes, Path):
         shapes = rdflib.Graph().parse(shapes, format="turtle")
-    # inplace: the data graph is ours to use (no rules change it), so pySHACL need not copy it first.
-    conforms, report, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
-    )
-    if conforms:
-        return []
+    # inplace: the data graph is ours to use (no rules change it), so pySHACL need not copy it first. Every result
+    # is read, whatever its severity (pySHACL's "conforms" ignores warnings with allow_warnings, and counts them as
+    # failures without): which ones block is the build's policy (kb/checks/catalogue.py).
+    _conforms, report, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, inplace=True)
     problems: list[Problem] = []
     assert isinstance(report, rdflib.Graph)
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
@@ -90,6 +89,7 @@ def run_shacl(data: rdflib.Graph, shapes: Path | rdflib.Graph, judged: set[str] 
                 message=text,
                 focus=str(focus) if isinstance(focus, rdflib.URIRef) else None,
                 hint=_hint(shapes, shape),
+                severity=SHACL_SEVERITY.get(str(report.value(result, SH.resultSeverity)), "error"),
             )
         )
     return problems
@@ -126,7 +126,8 @@ def violation_queries() -> list[QueryDoc]:
 
 
 def run_violation_queries(store: ox.Store, files: dict[str, str], graph_files: dict[str, str]) -> list[Problem]:
-    """Run every ``*-violation.rq``; each row is a problem. Rows bind ?focus and may bind ?graph and ?message."""
+    """Run every ``*-violation.rq``; each row is a problem. Rows bind ?focus and may bind ?graph and ?message. The
+    severity is the query's (its ``# severity:`` header, kb/checks/catalogue.py)."""
     problems: list[Problem] = []
     for doc in violation_queries():
         results = store.query(doc.text, use_default_graph_as_union=True)

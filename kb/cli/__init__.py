@@ -14,7 +14,7 @@ import click
 from kb.build import build as run_build
 from kb.build import check
 from kb.model.paths import Home, find_home
-from kb.model.problems import BuildFailed
+from kb.model.problems import FAIL_ON, BuildFailed, FailOn, Problem
 from kb.store import QueryError, Store, open_store
 from kb.store.serialize import render_table
 
@@ -91,23 +91,52 @@ def progress(quiet: bool) -> Callable[[str], None]:
     return lambda m: click.echo(f"· {m}", err=True)
 
 
+def fail_on_option(command: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON),
+        default="error",
+        show_default=True,
+        help="The least severe problems that fail the command: error, warning, info or none (as ROBOT's --fail-on). "
+        "Severities are those of the rules (python -m kb.checks.catalogue), overridden by HOME/checks-profile.tsv.",
+    )(command)
+
+
+def echo_notes(notes: list[Problem], fail_on: str) -> None:
+    """Print the problems that did not block (warnings, information): never dropped in silence."""
+    if not notes:
+        return
+    counts = ", ".join(
+        f"{n} {severity}(s)"
+        for severity in ("error", "warning", "info")
+        if (n := sum(p.severity == severity for p in notes))
+    )
+    click.echo(f"{counts}, not blocking with --fail-on {fail_on}:", err=True)
+    for problem in notes:
+        click.echo(f"  {problem}", err=True)
+
+
 @main.command()
 @click.option("--no-reason", is_flag=True, help="Skip the HermiT consistency check.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (violation queries still run).")
 @click.option(
     "--full", is_flag=True, help="Validate everything with SHACL, not only what changed since the last good build."
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the result.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the result (and the warnings).")
+@fail_on_option
 @pass_ctx
-def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool) -> None:
+def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool, fail_on: FailOn) -> None:
     """Assemble ontology/ and sources/ into dist/ (kb.nq, report.json) after all checks pass.
 
-    On any problem nothing in dist/ changes and the command exits 1, naming file, line and rule. SHACL
-    validates only what a change can affect since the last good build (dist/validated.json); --full
-    validates everything."""
+    On any problem that blocks (an error, by default) nothing in dist/ changes and the command exits 1, naming
+    file, line and rule. Warnings and information are printed after a good build and listed in
+    dist/report.json. SHACL validates only what a change can affect since the last good build
+    (dist/validated.json); --full validates everything."""
     home = obj.home
     try:
-        report = run_build(home, shacl=not no_shacl, reason=not no_reason, full=full, progress=progress(quiet))
+        report = run_build(
+            home, shacl=not no_shacl, reason=not no_reason, full=full, progress=progress(quiet), fail_on=fail_on
+        )
     except BuildFailed as failed:
         click.echo(str(failed), err=True)
         click.echo("dist/ left unchanged.", err=True)
@@ -117,17 +146,23 @@ def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool
         f"{report['source_folders']} sources ({report['unconfirmed_assertions']} unconfirmed) in "
         f"{report['timings_seconds']['total']:.1f}s (SHACL: {report['shacl']['mode']})"  # type: ignore[index]
     )
+    notes = [Problem.from_dict(p) for p in report["checks"]["problems"]]  # type: ignore[index]
+    echo_notes(notes, fail_on)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--no-reason", is_flag=True, help="Skip the HermiT consistency check.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@fail_on_option
 @pass_ctx
-def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str) -> None:
-    """Run every check without writing. With PATHS, report only problems in those files or folders."""
+def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str, fail_on: FailOn) -> None:
+    """Run every check without writing. With PATHS, report only problems in those files or folders.
+
+    Exits 1 when a problem blocks (an error, by default: see --fail-on); warnings and information are listed
+    too."""
     home = obj.home
-    checked = check(home, reason=not no_reason)
+    checked = check(home, reason=not no_reason, fail_on=fail_on)
     problems = checked.problems
     if paths:
         wanted = [
@@ -137,15 +172,20 @@ def validate(obj: Context, paths: tuple[str, ...], no_reason: bool, fmt: str) ->
             for p in paths
         ]
         problems = [p for p in problems if p.file and any(p.file.startswith(w) for w in wanted)]
+    blocking = [p for p in problems if checked.policy.blocks(p)]
+    notes = [p for p in problems if not checked.policy.blocks(p)]
     if fmt == "json":
-        click.echo(json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, indent=2))
-    elif problems:
-        click.echo(f"{len(problems)} problem(s):", err=True)
-        for problem in problems:
+        data = {"ok": not blocking, "fail_on": fail_on, "problems": [p.to_dict() for p in problems]}
+        click.echo(json.dumps(data, indent=2))
+    elif blocking:
+        click.echo(f"{len(blocking)} problem(s):", err=True)
+        for problem in blocking:
             click.echo(f"  {problem}", err=True)
+        echo_notes(notes, fail_on)
     else:
-        click.echo("valid: no problems found")
-    sys.exit(1 if problems else 0)
+        click.echo("valid: no problems found" if not notes else "valid: no problems that block")
+        echo_notes(notes, fail_on)
+    sys.exit(1 if blocking else 0)
 
 
 @main.command()

@@ -1,18 +1,23 @@
 """Reading the hand-edited inputs: ontology modules and source folders, with their structural rules.
 
-A source folder holds ``source.ttl`` (one ``ak:Source``) and ``*.trig`` files. Each named graph in a TriG file
-is one evidence passage; the file's default graph may only describe those graphs (see sources/README.md).
+A source folder holds ``source.ttl`` (one ``ak:Source``), ``*.trig`` files and CSV templates
+``*.<kind>.csv``. Each named graph in a TriG file is one evidence passage; the file's default graph may only
+describe those graphs (see sources/README.md). Which reader reads a file is decided by :data:`READERS`, one entry
+per kind of file: a file that no entry names is a problem (``unknown-source-file``; a CSV file whose name names
+no template kind: ``template-name``), not skipped in silence. Notes for curators (``*.md``, e.g. a README.md) are
+allowed and not read; hidden files (``.*``: editors' and the system's) are not looked at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kb.inputs.templates import read_template, template_kind
+from kb.inputs.templates import TEMPLATES, read_template
 from kb.model.namespace import AK, EVIDENCE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SOURCES_GRAPH, SRC
 from kb.model.paths import Home
 from kb.model.problems import Problem
@@ -90,14 +95,116 @@ def read_ontology(home: Home, problems: list[Problem]) -> list[ox.Quad]:
     return quads
 
 
+@dataclass
+class Reading:
+    """One source folder being read: where the readers put what they find."""
+
+    result: SourceFolder
+    root: Path
+    problems: list[Problem]
+
+    @property
+    def source_iri(self) -> ox.NamedNode:
+        return ox.NamedNode(str(SRC[self.result.source_id]))
+
+
+def _read_record(path: Path, reading: Reading) -> None:
+    """``source.ttl``: the citation record, into the sources graph."""
+    source_iri = reading.source_iri
+    parsed = _parse(path, ox.RdfFormat.TURTLE, reading.root, reading.problems)
+    if parsed is not None:
+        typed = any(q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed)
+        if not typed:
+            reading.problems.append(
+                Problem(
+                    rule="source-record",
+                    message=f"source.ttl must describe <{source_iri.value}> as an ak:Source",
+                    file=relative(path, reading.root),
+                    hint="the source IRI is https://w3id.org/alignkb/source/ followed by the folder name",
+                )
+            )
+        sources_graph = ox.NamedNode(str(SOURCES_GRAPH))
+        reading.result.quads.extend(ox.Quad(q.subject, q.predicate, q.object, sources_graph) for q in parsed)
+    reading.result.files.append(path)
+
+
+def _read_trig(path: Path, reading: Reading) -> None:
+    """``*.trig``: assertion graphs, described in the file's default graph."""
+    reading.result.files.append(path)
+    parsed = _parse(path, ox.RdfFormat.TRIG, reading.root, reading.problems)
+    if parsed is not None:
+        evidence_base = f"{EVIDENCE}{reading.result.source_id}/"
+        _check_trig(path, parsed, reading.source_iri, evidence_base, reading.root, reading.problems, reading.result)
+
+
+def _read_template(path: Path, reading: Reading) -> None:
+    """``*.<kind>.csv``: a template, one entity and evidence graph per row (kb/inputs/templates.py)."""
+    result, problems = reading.result, reading.problems
+    result.files.append(path)
+    quads, graphs = read_template(path, result.source_id, relative(path, reading.root), problems)
+    result.quads.extend(quads)
+    for graph, where in graphs.items():
+        _claim_graph(result.graphs, graph, where, problems)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One kind of file a source folder may hold: a pattern over file names, what such a file holds, and the
+    function that reads it (None: kept for people, not read)."""
+
+    pattern: str
+    holds: str
+    read: Callable[[Path, Reading], None] | None
+
+
+READERS: tuple[Reader, ...] = (
+    Reader("source.ttl", "the citation record", _read_record),
+    Reader("*.trig", "assertions, one named graph per passage", _read_trig),
+    *(Reader(f"*.{kind}.csv", f"a CSV template of kind {kind}", _read_template) for kind in TEMPLATES),
+    Reader("*.md", "notes for curators, not read", None),
+)
+
+
+def reader_for(name: str) -> Reader | None:
+    """The reader of a file called ``name`` in a source folder: the first entry of READERS it matches."""
+    return next((r for r in READERS if fnmatchcase(name, r.pattern)), None)
+
+
+def _kinds() -> str:
+    templates = ", ".join(TEMPLATES)
+    return f"source.ttl (citation record), *.trig (assertions), *.<kind>.csv (templates: {templates}), *.md (notes)"
+
+
+def _unknown(path: Path, reading: Reading) -> None:
+    where = relative(path, reading.root)
+    if path.is_file() and path.suffix == ".csv":
+        problem = Problem(
+            rule="template-name",
+            message=f"{path.name} is not a known template (name it <name>.<kind>.csv)",
+            file=where,
+            hint="kinds: " + ", ".join(TEMPLATES),
+        )
+    else:
+        what = "folder" if path.is_dir() else "file"
+        hint = "rename it to one of those kinds, or move it out of sources/"
+        if path.suffix == ".ttl":
+            hint = "assertions go in a .trig file (one named graph per passage); " + hint
+        problem = Problem(
+            rule="unknown-source-file",
+            message=f"the {what} {path.name} is not a kind the build reads; a source folder holds: {_kinds()}",
+            file=where,
+            hint=hint,
+        )
+    reading.problems.append(problem)
+
+
 def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> SourceFolder:
-    """Read one source folder and check the rules that only make sense per file."""
+    """Read one source folder, each file with the reader of its kind (READERS), and check the rules that only
+    make sense per file."""
     source_id = folder.name
     result = SourceFolder(source_id=source_id, path=folder)
-    source_iri = ox.NamedNode(str(SRC[source_id]))
-    evidence_base = f"{EVIDENCE}{source_id}/"
-    record = folder / "source.ttl"
-    if not record.is_file():
+    reading = Reading(result, root, problems)
+    if not (folder / "source.ttl").is_file():
         problems.append(
             Problem(
                 rule="source-record",
@@ -106,44 +213,19 @@ def read_source_folder(folder: Path, root: Path, problems: list[Problem]) -> Sou
                 hint="create source.ttl describing the source (alignkb new-source, or copy one from another folder)",
             )
         )
-    else:
-        parsed = _parse(record, ox.RdfFormat.TURTLE, root, problems)
-        if parsed is not None:
-            typed = any(q.subject == source_iri and q.predicate == RDF_TYPE and q.object == AK_SOURCE for q in parsed)
-            if not typed:
-                problems.append(
-                    Problem(
-                        rule="source-record",
-                        message=f"source.ttl must describe <{source_iri.value}> as an ak:Source",
-                        file=relative(record, root),
-                        hint="the source IRI is https://w3id.org/alignkb/source/ followed by the folder name",
-                    )
-                )
-            sources_graph = ox.NamedNode(str(SOURCES_GRAPH))
-            result.quads.extend(ox.Quad(q.subject, q.predicate, q.object, sources_graph) for q in parsed)
-        result.files.append(record)
-    for trig in sorted(folder.glob("*.trig")):
-        result.files.append(trig)
-        parsed = _parse(trig, ox.RdfFormat.TRIG, root, problems)
-        if parsed is None:
+    found: dict[Reader, list[Path]] = {reader: [] for reader in READERS}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
             continue
-        _check_trig(trig, parsed, source_iri, evidence_base, root, problems, result)
-    for table in sorted(folder.glob("*.csv")):
-        if template_kind(table) is None:
-            problems.append(
-                Problem(
-                    rule="template-name",
-                    message=f"{table.name} is not a known template (name it <name>.<kind>.csv)",
-                    file=relative(table, root),
-                    hint="kinds: indicators, outcomes, sets, delegation, requirements, plans",
-                )
-            )
-            continue
-        result.files.append(table)
-        quads, graphs = read_template(table, source_id, relative(table, root), problems)
-        result.quads.extend(quads)
-        for graph, where in graphs.items():
-            _claim_graph(result.graphs, graph, where, problems)
+        reader = reader_for(path.name) if path.is_file() else None
+        if reader is None:
+            _unknown(path, reading)
+        else:
+            found[reader].append(path)
+    for reader, paths in found.items():  # in the order of READERS: the record, then assertions, then templates
+        for path in paths:
+            if reader.read is not None:
+                reader.read(path, reading)
     return result
 
 
