@@ -303,6 +303,7 @@ def _bench(
 
 
 REAL_PARAMS = {
+    "alignment": {"area": "Inverclyde"},
     "obligations": {"area": "Inverclyde", "service": "health visiting"},
     "overlaps": {},
     "duplicate-reporting": {},

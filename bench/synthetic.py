@@ -292,6 +292,7 @@ def write_addition(root: Path) -> int:
 
 
 BENCH_PARAMS = {
+    "alignment": {"area": "kb:area-1"},
     "obligations": {"area": "kb:area-1", "service": "kb:svc-1"},
     "overlaps": {},
     "duplicate-reporting": {},

@@ -8,6 +8,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from kb.analyses.labels import search as search_names
+from webapp.kbase import get_store
+
 PAYLOAD = "<script>alert('xss')</script>"
 
 
@@ -78,10 +81,26 @@ def test_search_matches_definitions(client: FlaskClient) -> None:
     assert "https://w3id.org/alignkb/id/svc-health-visiting" in [r["iri"] for r in results]
 
 
-def test_search_with_no_result_suggests_near_matches(client: FlaskClient) -> None:
+def test_a_misspelt_name_has_no_exact_result_but_near_matches_said_to_be_near(client: FlaskClient) -> None:
     data = client.get("/search.json?q=Inverclide").get_json()
-    if not data["results"]:
-        assert "https://w3id.org/alignkb/id/inverclyde" in [s["iri"] for s in data["suggestions"]]
+    assert data["exact"] is False and not any(r["exact"] for r in data["results"])
+    assert "https://w3id.org/alignkb/id/inverclyde" in [r["iri"] for r in data["results"]]
+    areas = client.get("/search.json?q=Inverclide&type=ak:CouncilArea").get_json()
+    assert areas["results"][0]["iri"] == "https://w3id.org/alignkb/id/inverclyde"
+    assert areas["exact"] is False and 0 < areas["results"][0]["score"] < 1
+    assert 'id="near-matches"' in client.get("/search?q=Inverclide").get_data(as_text=True)
+    exact = client.get("/search.json?q=inverclyde").get_json()
+    assert exact["exact"] is True and exact["results"][0]["exact"] is True
+    assert 'id="near-matches"' not in client.get("/search?q=inverclyde").get_data(as_text=True)
+
+
+def test_an_unknown_slug_suggests_entities_by_the_analyses_name_matching(client: FlaskClient) -> None:
+    data = client.get("/id/health-visitng.json").get_json()
+    suggested = [s["iri"] for s in data["suggestions"]]
+    assert suggested[0] == "https://w3id.org/alignkb/id/svc-health-visiting"
+    with client.application.app_context():
+        engine = [m.iri for m in search_names(get_store(), "health visitng", limit=20)]
+    assert suggested == engine[: len(suggested)]
 
 
 def test_browse_by_type_lists_members(client: FlaskClient) -> None:

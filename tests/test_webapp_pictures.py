@@ -1,47 +1,106 @@
-"""Pictures: the alignment heatmap, the network view and the reporting-burden chart — all readable without JS."""
+"""Pictures: the alignment heatmap, the network view and the reporting-burden chart — all readable without JS.
+
+The heatmap and the chart are drawn from the named analyses ``alignment`` and ``burden``: the tests check that they
+show the same numbers as :func:`kb.analyses.run` and honour ``?as-at=`` and ``?area=`` as the analyses do."""
 
 from __future__ import annotations
 
+from typing import Any
 from xml.etree import ElementTree
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.analyses import AnalysisResult, run
+from webapp.kbase import get_store
 
-def test_the_national_heatmap_marks_what_each_requirement_addresses(client: FlaskClient) -> None:
-    data = client.get("/pictures/alignment.json").get_json()
+KB = "https://w3id.org/alignkb/id/"
+
+
+def _run(app: Flask, name: str, params: dict[str, str]) -> AnalysisResult:
+    with app.app_context():
+        return run(get_store(), name, params)
+
+
+def _levels(data: dict[str, Any], requirement: str) -> dict[str, str]:
     outcomes = [o["label"] for o in data["outcomes"]]
-    assert set(outcomes) == {"Safe", "Healthy"}
-    row = next(r for r in data["rows"] if r["label"] == "Children's services plan")
-    levels = {o: c["level"] for o, c in zip(outcomes, row["cells"], strict=True)}
-    assert levels == {"Healthy": "both", "Safe": "addresses"}
-    strategic = next(r for r in data["rows"] if r["label"] == "Strategic plan")
-    assert [c["level"] for c in strategic["cells"]].count("none") == 1
+    row = next(r for r in data["rows"] if r["label"] == requirement)
+    return {o: c["level"] for o, c in zip(outcomes, row["cells"], strict=True)}
+
+
+def test_the_national_heatmap_marks_how_each_requirement_must_address_each_outcome(client: FlaskClient) -> None:
+    data = client.get("/pictures/alignment.json").get_json()
+    assert {o["label"] for o in data["outcomes"]} == {"Safe", "Healthy", "Included"}
+    assert _levels(data, "Children's services plan") == {"Healthy": "outcome", "Safe": "outcome", "Included": "none"}
+    assert set(_levels(data, "Children's services plan annual report").values()) == {"set"}
+    assert _levels(data, "Strategic plan") == {"Healthy": "outcome", "Safe": "none", "Included": "none"}
+
+
+def test_the_heatmap_has_the_cells_of_the_alignment_analysis(app: Flask, client: FlaskClient) -> None:
+    for query, params in (("", {}), ("?area=Inverclyde", {"area": "Inverclyde"}), ("?as-at=2015-06-01", {})):
+        data = client.get("/pictures/alignment.json" + query).get_json()
+        shown = {(r["iri"], c["outcome"], c["level"]) for r in data["rows"] for c in r["cells"] if c["level"] != "none"}
+        if "as-at" in query:
+            params = {"as-at": "2015-06-01"}
+        result = _run(app, "alignment", params)
+        assert shown == {(r["requirement"], r["outcome"], r["via"]) for r in result.rows}, query
+        assert data["as_at"] == result.as_at.isoformat() and data["notes"] == result.notes
+
+
+def test_the_heatmap_honours_as_at_a_requirement_not_applying_then_is_absent(client: FlaskClient) -> None:
+    today = {r["label"] for r in client.get("/pictures/alignment.json").get_json()["rows"]}
+    assert {"Children's services plan", "Strategic plan"} <= today
+    data = client.get("/pictures/alignment.json?as-at=2015-06-01").get_json()
+    assert data["as_at"] == "2015-06-01" and data["values"]["as-at"] == "2015-06-01"
+    assert {r["label"] for r in data["rows"]} == {"Strategic plan"}  # CYP Act s.8 is in force from 2016-04-01
+    assert "as at 2015-06-01" in client.get("/pictures/alignment?as_at=2015-06-01").get_data(as_text=True)
+    assert {r["label"] for r in client.get("/pictures/alignment.json?as-at=2014-01-01").get_json()["rows"]} == set()
 
 
 def test_the_heatmap_is_an_html_table_with_coloured_cells_and_letters(client: FlaskClient) -> None:
     html = client.get("/pictures/alignment").get_data(as_text=True)
     assert '<table class="ds_table ak-heatmap"' in html
-    assert 'class="ak-cell ak-cell--both"' in html and ">A I<" in html
+    assert 'class="ak-cell ak-cell--outcome"' in html and 'class="ak-cell ak-cell--set"' in html
     assert 'href="/id/shanarri-safe"' in html
+    assert '<a href="/analyses/alignment" id="analysis-link">' in html
 
 
-def test_the_heatmap_for_one_area_keeps_requirements_with_a_plan_or_a_preparer_there(client: FlaskClient) -> None:
+def test_the_heatmap_for_one_area_keeps_requirements_falling_on_bodies_serving_it(client: FlaskClient) -> None:
     data = client.get("/pictures/alignment.json?area=Inverclyde").get_json()
-    assert data["area"]["iri"] == "https://w3id.org/alignkb/id/inverclyde"
-    assert {"Children's services plan", "Children's services plan annual report"} <= {r["label"] for r in data["rows"]}
+    assert data["area"] == {"iri": KB + "inverclyde", "label": "Inverclyde", "query": "Inverclyde"}
+    assert {r["label"] for r in data["rows"]} == {
+        "Children's services plan",
+        "Children's services plan annual report",
+        "Strategic plan",  # prepared by integration authorities; Inverclyde IJB is one
+    }
+    assert data["analysis"]["href"] == "/analyses/alignment?area=Inverclyde"
 
 
 def test_the_heatmap_can_be_limited_to_one_outcome_set(client: FlaskClient) -> None:
     data = client.get("/pictures/alignment.json?set=shanarri").get_json()
     assert data["outcomes"] and all(o["set"].endswith("/shanarri") for o in data["outcomes"])
+    assert client.get("/pictures/alignment.json?set=no-such-set").get_json()["rows"] == []
 
 
-def test_an_unknown_area_gives_the_form_with_near_matches(client: FlaskClient) -> None:
+def test_an_unknown_area_gives_the_form_with_the_engines_error_and_near_matches(client: FlaskClient) -> None:
     response = client.get("/pictures/alignment?area=Inverclide")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "No council area called" in html and 'href="/pictures/alignment?area=inverclyde"' in html
+    assert "no ak:Area is called &#39;Inverclide&#39;" in html
+    assert 'href="/pictures/alignment?area=Inverclyde"' in html
+    data = client.get("/pictures/burden.json?area=Inverclide").get_json()
+    assert data["error"]["param"] == "area" and data["bars"] == []
+    analysis = client.get("/analyses/burden.json?area=Inverclide").get_json()
+    assert data["error"]["message"] == analysis["error"]["message"]
     assert client.get("/pictures/burden.json?area=Invercive").get_json()["area"]["label"] == "Inverclyde"
+
+
+def test_a_bad_date_gives_the_form_with_the_error(client: FlaskClient) -> None:
+    response = client.get("/pictures/burden?as-at=someday")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="picture-as-at-error"' in html and "someday" in html
+    assert client.get("/pictures/alignment.json?as-at=someday").get_json()["error"]["param"] == "as-at"
 
 
 def test_the_burden_chart_is_server_side_svg_with_a_table_behind_it(client: FlaskClient) -> None:
@@ -53,17 +112,43 @@ def test_the_burden_chart_is_server_side_svg_with_a_table_behind_it(client: Flas
     assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) > 4
     data = client.get("/pictures/burden.json").get_json()
     bars = {b["label"]: b for b in data["bars"]}
-    local = next(b for label, b in bars.items() if "local" in label.lower())
-    assert local["plans"] == 1 and local["reports"] == 1 and local["indicators"] == 2
+    local = bars["local authority"]
+    assert (local["plans"], local["reports"], local["indicators"]) == (1, 1, 1)
     assert 'id="burden-table"' in html
+
+
+def test_the_burden_chart_shows_the_numbers_of_the_burden_analysis(app: Flask, client: FlaskClient) -> None:
+    for query, params in (
+        ("", {}),
+        ("?area=Inverclyde", {"area": "Inverclyde"}),
+        ("?as-at=2015-06-01", {"as-at": "2015-06-01"}),
+    ):
+        data = client.get("/pictures/burden.json" + query).get_json()
+        bars = data["bars"]
+        result = _run(app, "burden", params)
+        assert data["notes"] == result.notes
+        expected = [
+            (r["entity"], r["plans"], r["reports"], r["indicators"], r["per_year"])
+            for r in result.rows
+            if r["level"] == "body type"
+        ]
+        assert expected, query
+        assert [(b["iri"], b["plans"], b["reports"], b["indicators"], b["per_year"]) for b in bars] == expected
+
+
+def test_the_burden_chart_honours_as_at(client: FlaskClient) -> None:
+    before = {b["label"] for b in client.get("/pictures/burden.json?as-at=2015-06-01").get_json()["bars"]}
+    assert before == {"integration authority", "integration joint board"}  # only the strategic plan applies then
+    assert "local authority" in {b["label"] for b in client.get("/pictures/burden.json").get_json()["bars"]}
 
 
 def test_the_network_view_has_nodes_edges_and_a_no_js_list(client: FlaskClient) -> None:
     data = client.get("/id/req-childrens-services-plan/network.json").get_json()
-    ids = {n["id"] for n in data["nodes"]}
-    assert "https://w3id.org/alignkb/id/cyp-act-2014-s8" in ids
-    assert "https://w3id.org/alignkb/id/plan-inverclyde-csp-2023" in ids
-    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert KB + "cyp-act-2014-s8" in nodes and KB + "plan-inverclyde-csp-2023" in nodes
+    assert all(e["source"] in nodes and e["target"] in nodes for e in data["edges"])
+    assert nodes[KB + "cyp-act-2014-s8"]["type"] == "section"
+    assert nodes[KB + "req-childrens-services-plan"]["type"] == "plan requirement"
     html = client.get("/id/req-childrens-services-plan/network").get_data(as_text=True)
     assert 'id="network-links"' in html and "/vendor/cytoscape/cytoscape.min.js" in html
     assert 'href="/id/cyp-act-2014-s8"' in html

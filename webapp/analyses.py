@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from kb.analyses import ParameterError, analyses, run
 from kb.model.namespace import curie
 from kb.store.serialize import csv_text
 
-from . import catalogue
 from .kbase import get_store
 from .negotiate import json_response, page, requested_format
 from .terms import local_href
@@ -22,10 +23,23 @@ bp = Blueprint("analyses", __name__)
 AS_AT = "as_at"
 
 
+def summaries() -> list[dict[str, Any]]:
+    """Every named analysis in a line: for the analyses index and the home page."""
+    return [
+        {
+            "name": name,
+            "title": a.title,
+            "question": a.question,
+            "href": f"/analyses/{name}",
+            "params": [{"name": p.name, "optional": p.optional, "kind": p.kind} for p in a.params],
+        }
+        for name, a in analyses().items()
+    ]
+
+
 @bp.get("/analyses")
 def index() -> Response:
-    items = catalogue.summaries()
-    return page("analyses.html", {"title": "Analyses", "analyses": items, "available": catalogue.module() is not None})
+    return page("analyses.html", {"title": "Analyses", "analyses": summaries()})
 
 
 def _cell(value: Any) -> Any:
@@ -44,11 +58,20 @@ def _link(value: Any, label: Any = None) -> dict[str, Any]:
 _SUGGESTION = re.compile(r"^(?P<label>.*) \((?P<curie>[a-z]+:[^\s)]+)\)$")
 
 
-def _suggestion(name: str, values: dict[str, str], param: str, text: str) -> dict[str, str]:
-    """A near match as a link that re-runs the analysis with it: ``Label (kb:slug)`` uses the label."""
-    match = _SUGGESTION.match(text)
-    label = match.group("label") if match else text
-    return {"label": label, "text": text, "href": _permalink(name, values, **{param: label})}
+def parameter_error(err: ParameterError, param: str, again: Callable[[str], str]) -> dict[str, Any]:
+    """A parameter error for a form: the message and its near matches, each a link (``again(label)``) that asks
+    again with it; a ``Label (kb:slug)`` suggestion uses the label. Shared by the analysis pages and pictures."""
+    suggestions = []
+    for text in err.suggestions:
+        match = _SUGGESTION.match(text)
+        label = match.group("label") if match else text
+        suggestions.append({"label": label, "text": text, "href": again(label)})
+    return {
+        "param": param,
+        "value": err.value,
+        "message": str(err.args[0]) if err.args else str(err),
+        "suggestions": suggestions,
+    }
 
 
 def _permalink(name: str, values: dict[str, str], **changes: str) -> str:
@@ -58,10 +81,10 @@ def _permalink(name: str, values: dict[str, str], **changes: str) -> str:
 
 @bp.get("/analyses/<name>")
 def analysis(name: str) -> Response:
-    known = catalogue.all_analyses()
+    known = analyses()
     if name not in known:
         near = difflib.get_close_matches(name, list(known), n=5, cutoff=0.4)
-        data = {
+        data: dict[str, Any] = {
             "title": "Analysis not found",
             "kind": "analysis",
             "name": name,
@@ -71,7 +94,6 @@ def analysis(name: str) -> Response:
             return json_response({"error": f"no analysis called {name!r}", **data}, 404)
         return page("not_found.html", data, status=404)
     spec = known[name]
-    mod = catalogue.module()
     values = {p.name: request.args.get(p.name, "").strip() for p in spec.params}
     values[AS_AT] = (request.args.get(AS_AT) or request.args.get("as-at") or "").strip()
     fmt = requested_format(("html", "json", "csv"))
@@ -83,17 +105,14 @@ def analysis(name: str) -> Response:
         if values[AS_AT]:
             params["as-at"] = values[AS_AT]
         try:
-            result = mod.run(get_store(), name, params, None)
-        except mod.ParameterError as err:
+            result = run(get_store(), name, params, None)
+        except ParameterError as err:
             param = AS_AT if err.param in ("as-at", AS_AT) else err.param
-            error = {
-                "param": param,
-                "value": err.value,
-                "message": str(err.args[0]) if err.args else str(err),
-                "suggestions": [_suggestion(name, values, param, s) for s in err.suggestions],
-            }
+            error = parameter_error(err, param, lambda label: _permalink(name, values, **{param: label}))
+    if error and fmt == "html" and not any(values.values()):
+        error = None  # nothing typed yet (an analysis needing one of several parameters): the form, without an error
     status = 400 if error else 200
-    about = {
+    about: dict[str, Any] = {
         "analysis": name,
         "title": spec.title,
         "question": spec.question,
@@ -142,6 +161,7 @@ def analysis(name: str) -> Response:
         "columns": result.columns if result is not None else [],
         "rows": rows,
         "as_at": result.to_json().get("as_at") if result is not None else None,
+        "result_notes": result.notes if result is not None else [],
         "permalink": permalink,
         "downloads": {"csv": _download(name, values, "csv"), "json": _download(name, values, "json")},
     }

@@ -15,7 +15,8 @@ from flask import Blueprint, Response, request
 from kb.model.namespace import EVIDENCE, KB, SRC, curie, expand
 from kb.store.querydoc import query_text
 
-from . import catalogue, finder
+from . import finder
+from .analyses import summaries
 from .entity import describe, describe_evidence, describe_source, public
 from .kbase import get_store, select
 from .negotiate import json_response, page, requested_format
@@ -51,7 +52,7 @@ def home() -> Response:
         "title": "alignkb: how Scotland's children's and health & social care policy fits together",
         "totals": {k: _int(v) for k, v in totals.items()},
         "classes": classes,
-        "analyses": catalogue.summaries(),
+        "analyses": summaries(),
     }
     return page("home.html", data)
 
@@ -62,9 +63,13 @@ def search() -> Response:
     type_text = request.args.get("type", "").strip()
     type_iri = expand(type_text) if type_text else None
     results = finder.search(text, type_iri) if text else []
-    data = {"title": f"Search: {text}" if text else "Search", "q": text, "type": type_text, "results": results}
-    if text and not results:
-        data["suggestions"] = finder.suggest(text)
+    data = {
+        "title": f"Search: {text}" if text else "Search",
+        "q": text,
+        "type": type_text,
+        "results": results,
+        "exact": any(r["exact"] for r in results),
+    }
     return page("search.html", data)
 
 

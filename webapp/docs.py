@@ -84,7 +84,7 @@ def documentation() -> dict[str, Any]:
     for iri, term in terms.items():
         for name in AXIOMS.values():
             values = [v for v in relations[iri].get(name, []) if not (name == "types" and v.startswith(OWL))]
-            term[name] = [_ref(v, labels) for v in sorted(values, key=lambda v: labels.get(v, v).lower())]
+            term[name] = [_ref(v, labels) for v in sorted(values, key=lambda v: (labels.get(v) or v).lower())]
     for iri, term in terms.items():
         term["subclasses"] = [_ref(o, labels) for o, rel in relations.items() if iri in rel.get("superclasses", [])]
         term["domain_of"] = [_ref(o, labels) for o, rel in relations.items() if iri in rel.get("domain", [])]

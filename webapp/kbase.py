@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -10,7 +12,7 @@ import pyoxigraph as ox
 from flask import Flask, current_app
 
 from kb.model.paths import find_home
-from kb.store import Store, Table, open_store
+from kb.store import QueryError, Store, Table, open_store
 from kb.store.querydoc import QueryDoc
 
 
@@ -39,3 +41,17 @@ def query_doc(name: str) -> QueryDoc:
 def select(name: str, **bindings: ox.NamedNode | ox.Literal | None) -> Table:
     """Run a named web-app query with its parameters bound by the store."""
     return get_store().select(query_doc(name).text, {k: v for k, v in bindings.items() if v is not None})
+
+
+def select_each(name: str, variable: str, nodes: Iterable[ox.NamedNode]) -> Table:
+    """Run a named web-app query once for many values of ``variable``: a VALUES block of serialized terms
+    (written by pyoxigraph, never user text) opens its WHERE group, instead of one query per value."""
+    terms = sorted({str(node) for node in nodes})
+    if not terms:
+        return Table([])
+    text = query_doc(name).text
+    match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
+    if match is None:
+        raise QueryError(f"{name}.rq has no WHERE group to bind ?{variable} in")
+    block = f" VALUES ?{variable} {{ {' '.join(terms)} }} "
+    return get_store().select(text[: match.end()] + block + text[match.end() :])

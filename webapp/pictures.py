@@ -1,28 +1,37 @@
-"""Pictures blueprint: the alignment matrix (requirements × outcomes), an entity's network, and the
-reporting-burden chart. Each is drawn on the server (HTML table or SVG) so it reads without JavaScript;
-the network view is enhanced with cytoscape.js when scripts run."""
+"""Pictures blueprint: the alignment heatmap (requirements × outcomes), the reporting-burden chart and an entity's
+network. The heatmap and the chart draw the results of the named analyses ``alignment`` and ``burden``
+(:func:`kb.analyses.run`), so they give the same answer, by the same rule, as ``/analyses/<name>``: ``?area=`` and
+``?as-at=`` are resolved by the engine, exactly as on the analysis pages. Each picture is drawn on the server (an
+HTML table or SVG) so it reads without JavaScript; the network view is enhanced with cytoscape.js when scripts run."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from kb.model.namespace import KB, PREFIXES, curie
+from kb.analyses import AnalysisResult, ParameterError, analyses, run
+from kb.analyses.labels import index as label_index
+from kb.model.namespace import KB, PREFIXES
 
-from . import areas
+from .analyses import parameter_error
 from .browse import not_found
 from .entity import describe
-from .kbase import select
+from .kbase import get_store, select, select_each
 from .negotiate import page
-from .terms import local_href, show
+from .terms import local_href
 
 bp = Blueprint("pictures", __name__)
 RDF_TYPE = PREFIXES["rdf"] + "type"
-HOW_LABELS = {"addresses": "must address", "indicator": "reports an indicator measuring it"}
+AS_AT_KEYS = ("as-at", "as_at")
+VIA_TITLES = {
+    "outcome": "must address this outcome",
+    "set": "must address its outcome set",
+    "framework": "must address a framework it is in",
+}
 
 
 NUMBERED = re.compile(r"^[^:]*?\b(\d+)\s*:\s*(.+)$")
@@ -44,71 +53,101 @@ def index() -> Response:
         {
             "title": "Alignment matrix",
             "href": "/pictures/alignment",
-            "text": "Which plan and report requirements address which outcomes, nationally or for one area.",
+            "text": "Which outcomes each plan and report requirement must address, nationally or for one area, "
+            "on a date (the alignment analysis).",
         },
         {
             "title": "Reporting burden",
             "href": "/pictures/burden",
-            "text": "How many plans, reports and indicator reports fall on each type of body.",
+            "text": "How many plans, reports and indicators fall on each type of body, on a date (the burden "
+            "analysis).",
         },
         {
             "title": "Network view",
-            "href": "/id/req-childrens-services-plan/network",
-            "text": "The neighbourhood of any entity: open an entity page and follow 'network view'.",
+            "href": "/types",
+            "text": "The neighbourhood of any entity: find it by type or by search, open its page and follow "
+            "'network view'.",
         },
     ]
     return page("pictures.html", {"title": "Pictures", "pictures": items})
 
 
-def _in_area(rows: list[dict[str, str | None]], choice: areas.AreaChoice) -> list[dict[str, str | None]]:
-    """Keep rows whose requirement applies in the chosen area (all rows for Scotland as a whole)."""
-    if not choice.iri:
-        return rows
-    applying = set(select("area-requirements", area=ox.NamedNode(choice.iri)).values("req"))
-    return [r for r in rows if r["req"] in applying]
+def _href(path: str, values: dict[str, str]) -> str:
+    kept = {k: v for k, v in values.items() if v}
+    return path + (f"?{urlencode(kept)}" if kept else "")
 
 
-def _area_choice() -> areas.AreaChoice:
-    return areas.choose(request.args.get("area", ""))
+def _area_options() -> list[dict[str, str]]:
+    return [{"iri": r["area"] or "", "label": r["label"] or r["area"] or ""} for r in select("areas").records()]
+
+
+def _analysis(name: str, path: str, extra: dict[str, str]) -> tuple[AnalysisResult | None, dict[str, Any]]:
+    """Run the named analysis with the page's ``?area=`` and ``?as-at=``; the result (None on a parameter error)
+    and what the page's form shows: the values as typed, the area chosen, the date, the error and the rule."""
+    as_at = next((request.args.get(k, "").strip() for k in AS_AT_KEYS if request.args.get(k, "").strip()), "")
+    values = {"area": request.args.get("area", "").strip(), "as-at": as_at}
+    result: AnalysisResult | None = None
+    error: dict[str, Any] | None = None
+    try:
+        result = run(get_store(), name, {k: v for k, v in values.items() if v})
+    except ParameterError as err:
+        param = "as-at" if err.param in AS_AT_KEYS else err.param
+        error = parameter_error(err, param, lambda label: _href(path, {**values, **extra, param: label}))
+    area_iri = str(result.params["area"]) if result is not None and result.params.get("area") else None
+    form = {
+        "values": values,
+        "area": {
+            "iri": area_iri,
+            "label": label_index(get_store()).display(area_iri) if area_iri else None,
+            "query": values["area"],
+        },
+        "as_at": result.as_at.isoformat() if result is not None else None,
+        "notes": result.notes if result is not None else [],
+        "error": error,
+        "areas": _area_options(),
+        "rule": analyses()[name].rule,
+        "analysis": {
+            "name": name,
+            "href": _href(f"/analyses/{name}", {"area": values["area"], "as_at": values["as-at"]}),
+        },
+    }
+    return result, form
+
+
+def _title(text: str, form: dict[str, Any]) -> str:
+    where = f": {form['area']['label']}" if form["area"]["label"] else ""
+    return text + where + (f", as at {form['as_at']}" if form["as_at"] else "")
 
 
 @bp.get("/pictures/alignment")
 def alignment() -> Response:
-    choice = _area_choice()
     set_filter = request.args.get("set", "").strip()
-    rows = _in_area(select("alignment").records(), choice) if not choice.error else []
-    cells: dict[tuple[str, str], set[str]] = defaultdict(set)
-    reqs: dict[str, str] = {}
+    result, form = _analysis("alignment", "/pictures/alignment", {"set": set_filter})
+    rows = result.rows if result is not None else []
+    sets = {r["outcome_set"]: r["outcome_set_label"] or "(no set)" for r in rows}
+    if set_filter:
+        rows = [r for r in rows if set_filter in (r["outcome_set"], r["outcome_set"].removeprefix(str(KB)))]
+    cells = {(r["requirement"], r["outcome"]): r for r in rows}
+    reqs = {r["requirement"]: r["requirement_label"] for r in rows}
     outcomes: dict[str, dict[str, str]] = {}
-    sets: dict[str, str] = {}
     for r in rows:
-        set_iri = r["set"] or ""
-        sets.setdefault(set_iri, r["setLabel"] or curie(set_iri) or "(no set)")
-        if set_filter and set_filter not in (set_iri, set_iri.removeprefix(str(KB))):
-            continue
-        req, outcome = r["req"] or "", r["outcome"] or ""
-        reqs[req] = r["reqLabel"] or curie(req) or req
-        full = r["outcomeLabel"] or curie(outcome) or outcome
-        outcomes[outcome] = {
-            "label": full,
-            "short": short_label(full),
-            "set": set_iri,
-            "set_label": sets[set_iri],
+        outcomes[r["outcome"]] = {
+            "label": r["outcome_label"],
+            "short": short_label(r["outcome_label"]),
+            "set": r["outcome_set"],
+            "set_label": sets[r["outcome_set"]],
         }
-        cells[(req, outcome)].add(r["how"] or "")
     columns = sorted(outcomes.items(), key=lambda kv: (kv[1]["set_label"].lower(), _natural(kv[1]["label"])))
     matrix = []
     for req, label in sorted(reqs.items(), key=lambda kv: kv[1].lower()):
         row_cells = []
         for outcome, _meta in columns:
-            hows = sorted(cells.get((req, outcome), set()))
-            level = ("both" if len(hows) == 2 else hows[0]) if hows else "none"
+            cell = cells.get((req, outcome))
             row_cells.append(
                 {
                     "outcome": outcome,
-                    "level": level,
-                    "hows": hows,
-                    "title": "; ".join(HOW_LABELS.get(h, h) for h in hows),
+                    "level": cell["via"] if cell else "none",
+                    "title": "; ".join(cell["explanation"][1:]) if cell else "",
                 }
             )
         matrix.append(
@@ -117,72 +156,43 @@ def alignment() -> Response:
                 "href": local_href(req),
                 "label": label,
                 "cells": row_cells,
-                "count": sum(1 for c in row_cells if c["hows"]),
+                "count": sum(1 for c in row_cells if c["level"] != "none"),
             }
         )
     data = {
-        "title": "Alignment matrix" + (f": {choice.label}" if choice.label else ""),
-        "area": {"iri": choice.iri, "label": choice.label, "query": request.args.get("area", "")},
-        "error": choice.error,
-        "suggestions": choice.suggestions,
+        **form,
+        "title": _title("Alignment matrix", form),
         "set": set_filter,
         "sets": [
             {"iri": k, "slug": k.removeprefix(str(KB)), "label": v}
-            for k, v in sorted(sets.items(), key=lambda kv: kv[1])
+            for k, v in sorted(sets.items(), key=lambda kv: kv[1].lower())
         ],
-        "areas": areas.options(),
         "outcomes": [{"iri": o, "href": local_href(o), **meta} for o, meta in columns],
         "rows": matrix,
-        "rule": select_rule("alignment"),
     }
-    return page("alignment.html", data, status=400 if choice.error else 200)
-
-
-def select_rule(name: str) -> str:
-    from .kbase import query_doc
-
-    return query_doc(name).meta.get("rule", "")
+    return page("alignment.html", data, status=400 if form["error"] else 200)
 
 
 @bp.get("/pictures/burden")
 def burden() -> Response:
-    choice = _area_choice()
-    rows = _in_area(select("burden").records(), choice) if not choice.error else []
-    per_type: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        body_type = r["bodyType"] or ""
-        entry = per_type.setdefault(
-            body_type, {"label": r["bodyTypeLabel"], "plan": set(), "report": set(), "pairs": set()}
-        )
-        if r["kind"] in ("plan", "report"):
-            entry[r["kind"]].add(r["req"])
-        if r["pair"]:
-            entry["pairs"].add(r["pair"])
-    bars = []
-    for body_type, entry in per_type.items():
-        plans, reports, indicators = len(entry["plan"]), len(entry["report"]), len(entry["pairs"])
-        bars.append(
-            {
-                "iri": body_type,
-                "href": local_href(body_type),
-                "label": entry["label"] or curie(body_type) or "",
-                "plans": plans,
-                "reports": reports,
-                "indicators": indicators,
-                "total": plans + reports,
-            }
-        )
-    bars.sort(key=lambda b: (-b["total"], -b["indicators"], b["label"].lower()))
-    data = {
-        "title": "Reporting burden" + (f": {choice.label}" if choice.label else ""),
-        "area": {"iri": choice.iri, "label": choice.label, "query": request.args.get("area", "")},
-        "error": choice.error,
-        "suggestions": choice.suggestions,
-        "areas": areas.options(),
-        "bars": bars,
-        "rule": select_rule("burden"),
-    }
-    return page("burden.html", data, chart=_chart(bars), status=400 if choice.error else 200)
+    result, form = _analysis("burden", "/pictures/burden", {})
+    bars = [
+        {
+            "iri": r["entity"],
+            "href": local_href(r["entity"]),
+            "label": r["name"],
+            "plans": r["plans"],
+            "reports": r["reports"],
+            "indicators": r["indicators"],
+            "per_year": r["per_year"],
+            "total": r["plans"] + r["reports"],
+            "explanation": r["explanation"],
+        }
+        for r in (result.rows if result is not None else [])
+        if r["level"] == "body type"
+    ]
+    data = {**form, "title": _title("Reporting burden", form), "bars": bars}
+    return page("burden.html", data, chart=_chart(bars), status=400 if form["error"] else 200)
 
 
 def _chart(bars: list[dict[str, Any]]) -> dict[str, Any]:
@@ -221,13 +231,7 @@ def network(slug: str) -> Response:
     if data is None:
         return not_found(slug, "entity")
     nodes: dict[str, dict[str, Any]] = {
-        iri: {
-            "id": iri,
-            "label": data["label"],
-            "href": local_href(iri),
-            "centre": True,
-            "type": _type_label(data["types"]),
-        }
+        iri: {"id": iri, "label": data["label"], "href": local_href(iri), "centre": True, "type": ""}
     }
     edges: list[dict[str, Any]] = []
     for direction, groups in (("out", data["outgoing"]), ("in", data["incoming"])):
@@ -260,12 +264,8 @@ def network(slug: str) -> Response:
                 )
     edges = edges[:300]
     used = {iri} | {e["source"] for e in edges} | {e["target"] for e in edges}
-    for node_iri in used:
-        if not nodes[node_iri]["type"]:
-            types = select("entity-types", entity=ox.NamedNode(node_iri)).records()
-            nodes[node_iri]["type"] = next(
-                (t["typeLabel"] or "" for t in types if (t["type"] or "").startswith(PREFIXES["ak"])), ""
-            )
+    for key, type_label in _type_labels(used).items():
+        nodes[key]["type"] = type_label
     payload = {
         "title": f"Network: {data['label']}",
         "centre": {"iri": iri, "label": data["label"], "href": local_href(iri)},
@@ -275,9 +275,11 @@ def network(slug: str) -> Response:
     return page("network.html", payload)
 
 
-def _type_label(types: list[dict[str, Any]]) -> str:
-    return next((t["label"] for t in types if t["value"].startswith(PREFIXES["ak"])), "")
-
-
-def shown(iri: str) -> dict[str, Any]:
-    return show(ox.NamedNode(iri)).to_dict()
+def _type_labels(iris: set[str]) -> dict[str, str]:
+    """Each entity's first ontology type label (by type IRI), fetched for all of them in one query."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for r in select_each("entity-types", "entity", (ox.NamedNode(i) for i in iris)).records():
+        kind = r["type"] or ""
+        if kind.startswith(PREFIXES["ak"]):
+            found.setdefault(r["entity"] or "", []).append((kind, r["typeLabel"] or ""))
+    return {entity: min(types)[1] for entity, types in found.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kb.model.namespace import PREFIXES
+from kb.store.serialize import jsonld
 
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
 
@@ -26,11 +27,5 @@ class Triples:
     def serialize(self, fmt: str) -> bytes:
         triples = list(self._triples.values())
         if fmt == "jsonld":
-            import rdflib
-
-            graph = rdflib.Graph()
-            graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns)
-            return graph.serialize(format="json-ld").encode()
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            return jsonld(triples)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""

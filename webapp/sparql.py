@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kb.model.namespace import PREFIXES
 from kb.store import RESULT_MEDIA_TYPES, QueryError, Store
 from kb.store.querydoc import QueryDoc
+from kb.store.serialize import jsonld
 
 from .kbase import get_store
 from .negotiate import json_response
@@ -103,7 +104,7 @@ def _choose(media: dict[str, str], default: str) -> str:
     offered = list(media)
     if not request.accept_mimetypes or request.accept_mimetypes.best in (None, "*/*"):
         return default
-    best = request.accept_mimetypes.best_match(offered, default=None)
+    best = request.accept_mimetypes.best_match(offered)
     return media[best] if best else default
 
 
@@ -116,15 +117,9 @@ def _run(store: Store, query: str, fmt: str, cap: int) -> tuple[bytes, str, bool
         truncated = len(triples) > cap
         triples = triples[:cap]
         if fmt == "jsonld":
-            import rdflib
-
-            rgraph = rdflib.Graph()
-            rgraph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-            for prefix, ns in PREFIXES.items():
-                rgraph.bind(prefix, ns)
-            return rgraph.serialize(format="json-ld").encode(), OUT_MEDIA[fmt], truncated
+            return jsonld(triples), OUT_MEDIA[fmt], truncated
         out = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-        body = ox.serialize(triples, format=out, prefixes=PREFIXES if fmt == "turtle" else None)
+        body = ox.serialize(triples, format=out, prefixes=PREFIXES if fmt == "turtle" else None) or b""
         return body, OUT_MEDIA[fmt], truncated
     body, _ = store.raw(query, "json")
     data = json.loads(body)
@@ -138,7 +133,7 @@ def _run(store: Store, query: str, fmt: str, cap: int) -> tuple[bytes, str, bool
         return json.dumps(data, ensure_ascii=False).encode(), OUT_MEDIA[fmt], truncated
     results = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
     target = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[fmt]
-    return results.serialize(format=target), OUT_MEDIA[fmt], truncated
+    return results.serialize(format=target) or b"", OUT_MEDIA[fmt], truncated
 
 
 def execute(query: str, fmt: str) -> tuple[bytes, str, bool] | Response:

@@ -55,7 +55,7 @@ def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, labe
         iri = term.value
         return Shown(iri, "iri", label or fallback_label(iri), local_href(iri) or iri, curie(iri))
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value if term.datatype else None
+        datatype: str | None = term.datatype.value if term.datatype else None
         if datatype == XSD + "string" or term.language:
             datatype = None
         return Shown(
