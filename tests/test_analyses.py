@@ -157,12 +157,64 @@ def test_as_at_decides_what_applies(store: OxigraphStore) -> None:
     assert "Children's plan (2026 rule)" in labels and "Children's plan" not in labels
 
 
-def test_prospective_provisions_are_in_force_on_no_date(store: OxigraphStore) -> None:
-    for year in (2014, 2020, 2030):
+def test_a_provision_not_commenced_is_prospective_until_seen_and_not_known_after(store: OxigraphStore) -> None:
+    """Part 4 was seen not commenced as at 2025-01-01: prospective up to then, not known after (never 'never')."""
+    for year, provision, requirement in (
+        (2014, "prospective", "does not apply"),
+        (2020, "prospective", "does not apply"),
+        (2030, "not known", "not known whether it applies"),
+    ):
         result = run(store, "landscape-at", {"date": f"{year}-06-01"})
         status = {r["entity"].rsplit("/", 1)[-1]: r["status"] for r in result.rows}
-        assert status["act-a-s20"] == "prospective" and status["act-a-part-4"] == "prospective"
-        assert status["req-named-guardian"] == "does not apply"
+        assert status["act-a-s20"] == provision and status["act-a-part-4"] == provision, year
+        assert status["req-named-guardian"] == requirement, year
+
+
+def test_commencement_comes_from_the_instrument_and_partial_commencement_applies_no_duty(
+    store: OxigraphStore,
+) -> None:
+    rows = {r["entity"].rsplit("/", 1)[-1]: r for r in run(store, "landscape-at", {"date": "2014-05-30"}).rows}
+    assert rows["act-a-s8"]["status"] == "partly in force"
+    assert "for the purpose of making orders" in rows["act-a-s8"]["reason"]
+    assert rows["req-csp"]["status"] == "does not apply"
+    assert rows["act-a"]["status"] == "partly in force"
+    after = {r["entity"].rsplit("/", 1)[-1]: r for r in run(store, "landscape-at", {"date": "2014-06-01"}).rows}
+    assert after["act-a-s8"]["status"] == "in force"
+    assert "SSI 2014/990 art. 2(a)" in after["act-a-s8"]["reason"]
+    assert after["req-csp"]["status"] == "applies"
+
+
+def test_law_appears_once_enacted_and_royal_assent_is_not_commencement(store: OxigraphStore) -> None:
+    before = {r["entity"].rsplit("/", 1)[-1] for r in run(store, "landscape-at", {"date": "2014-03-01"}).rows}
+    assert "act-a" not in before and "act-c" not in before and "act-d" not in before
+    enacted = {r["entity"].rsplit("/", 1)[-1]: r for r in run(store, "landscape-at", {"date": "2014-04-15"}).rows}
+    assert enacted["act-b"]["status"] == "not yet in force"  # enacted 2014-04-01; commenced from 2015
+    assert enacted["act-a-s8"]["status"] == "not yet in force"
+    assert enacted["req-csp"]["status"] == "does not apply"
+
+
+def test_a_commencement_not_recorded_is_said_out_loud(store: OxigraphStore) -> None:
+    result = run(store, "landscape-at", {"date": "2024-06-01"})
+    rows = {r["entity"].rsplit("/", 1)[-1]: r for r in result.rows}
+    assert rows["act-d-s3"]["status"] == "not known"
+    assert "not recorded" in rows["act-d-s3"]["reason"]
+    assert rows["req-records-return"]["status"] == "not known whether it applies"
+    burden = run(store, "burden", {}, date(2024, 6, 1))
+    assert any("Records return" in note and "Not known" in note for note in burden.notes)
+
+
+def test_changes_reports_commencements_partial_ones_and_repeals_with_their_instruments(
+    store: OxigraphStore,
+) -> None:
+    rows = run(store, "changes", {"from": "2014-01-01", "to": "2023-01-01"}).rows
+    seen = {(r["entity"].rsplit("/", 1)[-1], r["change"]) for r in rows}
+    assert ("act-a-s8", "came partly into force") in seen
+    assert ("act-a-part-3", "came into force") in seen
+    assert ("act-a", "enacted") in seen
+    assert ("act-a-s30", "repealed") in seen
+    assert ("req-old-return", "stopped applying") in seen
+    repeal = next(r for r in rows if r["entity"].endswith("act-a-s30") and r["change"] == "repealed")
+    assert "kb:act-d-s9" in repeal["detail"]
 
 
 def test_delegation_takes_the_latest_arrangement_and_keeps_conflicts(store: OxigraphStore) -> None:

@@ -239,6 +239,14 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
     ctx = RunContext(store, name, analysis.query, resolved, as_at or date.today())
     with collector_paused():
         rows = _plain(ctx) if analysis.plain else STEPS[name](ctx)
+    if "timeline" in ctx.__dict__:  # the step asked which requirements apply: say which it could not tell
+        unknown = sorted(ctx.timeline.unknown(ctx.as_at), key=lambda r: ctx.label(r).lower())
+        if unknown:
+            ctx.notes.append(
+                f"Not known whether {len(unknown)} requirement(s) applied on {ctx.as_at.isoformat()}, because a "
+                "commencement or publication date is not recorded, so they are left out of this answer: "
+                + "; ".join(ctx.label(r) for r in unknown)
+            )
     shown = {k: str(v) for k, v in given.items()}
     for key, value in resolved.items():
         if value is not None and key in given and isinstance(value, str) and value != given[key]:

@@ -15,7 +15,9 @@ KINDS = {
     AK + "OutcomeSet": "outcome set",
     AK + "IndicatorSet": "indicator set",
     AK + "Plan": "plan",
+    AK + "PolicyDocument": "document",
 }
+ORDER = ("framework", "outcome set", "indicator set", "plan", "document")
 
 
 def dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
@@ -31,4 +33,5 @@ def dated(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
 
 
 def kind(values: dict[str, list[str]]) -> str:
-    return next((KINDS[t] for t in values.get("type", []) if t in KINDS), "")
+    found = {KINDS[t] for t in values.get("type", []) if t in KINDS}
+    return next((k for k in ORDER if k in found), "")

@@ -1,23 +1,29 @@
-"""Time: which provisions are in force, which requirements apply and which delegation arrangements hold on a date.
+"""Time: which provisions are in force, which requirements apply, which documents are current and which
+delegation arrangements hold on a date — each True, False or not known.
 
 Rules (the same words appear in the ``# rule:`` headers of the analyses that use them):
 
-* A provision or instrument is in force on D iff its in-force date ≤ D and it is not repealed on or before D.
-  Its in-force date is its own ``ak:inForceFrom``; failing that, the date inherited from what it is part of
-  (``ak:partOf``), unless it (or the part in between) is marked ``ak:Prospective``/``ak:Withdrawn``; failing
-  that, for an ``ak:InForce`` status as at a date, the enactment date (``ak:enactedOn``, own or inherited) or
-  else that ``ak:statusAsAt`` date (known to be in force from then). A provision with
-  none of these (a prospective provision) is never in force. Repeal is its own or an ancestor's ``ak:repealedOn``
-  (or an ``ak:Repealed`` status as at its date).
-* A requirement applies on D iff ``ak:validFrom``/``ak:validUntil`` admit D, every ``ak:legalBasis`` provision is
-  in force on D (a non-statutory one: its status is not proposed, withdrawn, retired or superseded), and it is
-  not ``ak:supersededBy`` a requirement that applies on D.
+* A provision or instrument is in force on D iff it came fully into force on or before D and was not repealed on or
+  before D. It came fully into force on the day of its own first full ``ak:Commencement`` (one without
+  ``ak:forPurpose``), else of its nearest ancestor's (``ak:partOf``; a prospective ancestor with no commencement
+  passes nothing on). A partial commencement makes it "partly in force" and no duty apply. Royal Assent
+  (``ak:enactedOn``) is never an in-force date: before it nothing is in force. With no commencement recorded, a
+  status ``ak:InForce`` as at S says it is in force from S on (earlier: not known); ``ak:Prospective`` as at S says
+  it is not in force up to S (later: not known); with neither, whether it is in force is not known. Repeal is its
+  own or an ancestor's ``ak:repealedOn``, by ``ak:repealedBy``.
+* A requirement applies on D iff ``ak:validFrom``/``ak:validUntil`` admit D, every ``ak:legalBasis`` provision is in
+  force on D, every ``ak:basisDocument`` is current on D, and no ``ak:supersededBy`` successor applies on D. A
+  status that ends it (repealed, retired, superseded, withdrawn) counts only from its ``ak:statusAsAt`` date. When
+  any of these is not known, whether it applies is not known.
+* A document is current on D when its start (valid from, period start, published on) is on or before D, its end
+  is not before D, and no successor is current; with no start recorded, not known.
 * Delegation: per area and service category, the arrangements with the latest ``ak:asAt`` ≤ D hold; when they
   disagree all are kept (a conflict).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +33,7 @@ import pyoxigraph as ox
 from kb.model.namespace import PREFIXES, compact
 from kb.store import Store
 from kb.store.cache import prefetch, shared
-from kb.store.fast import csv_texts, props_of
+from kb.store.fast import csv_texts, props_of, select_texts
 from kb.store.querydoc import query_text
 
 AK = PREFIXES["ak"]
@@ -47,14 +53,34 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def _props(store: Store, name: str) -> dict[str, dict[str, list[str]]]:
-    out = props_of(store, query_text(name))
-    return out
+@dataclass(frozen=True)
+class Commencement:
+    """One dated coming into force (see ``ak:Commencement``)."""
+
+    iri: str
+    of: str
+    on: date
+    by: str | None
+    by_name: str | None
+    place: str | None
+    purpose: str | None
+
+    @property
+    def full(self) -> bool:
+        return not self.purpose
+
+    def cite(self) -> str:
+        """'SSI 2017/152 reg. 4', or what is known of it."""
+        who = self.by_name or (compact(self.by) if self.by else "instrument not recorded")
+        return f"{who} {self.place}".strip() if self.place else who
 
 
 @dataclass
 class LegalState:
-    """When a provision or instrument is in force, and why we think so."""
+    """When a provision or instrument is in force, and why we think so. ``start`` is the day it came fully into
+    force (its own full commencement, else its nearest ancestor's); ``known_by`` a day on which a source saw it in
+    force when the commencement itself is not recorded; ``not_before`` a day on which a source saw it not yet
+    commenced. Without any of these, whether it is in force is not known."""
 
     iri: str
     start: date | None
@@ -62,16 +88,64 @@ class LegalState:
     end: date | None
     end_note: str
     types: tuple[str, ...] = ()
+    enacted: date | None = None
+    known_by: date | None = None
+    not_before: date | None = None
+    prospective: bool = False
+    partial: tuple[Commencement, ...] = ()
+    commencements: tuple[Commencement, ...] = ()
+    parts_from: date | None = None  # the first day any provision within it came into force
 
-    def in_force(self, on: date) -> bool:
-        return self.start is not None and self.start <= on and not (self.end is not None and self.end <= on)
+    def in_force(self, on: date) -> bool | None:
+        """True, False, or None when the sources do not say."""
+        if self.end is not None and self.end <= on:
+            return False
+        if self.enacted is not None and on < self.enacted:
+            return False
+        if self.start is not None:
+            return self.start <= on
+        if self.known_by is not None and self.known_by <= on:
+            return True
+        if self.not_before is not None and on <= self.not_before:
+            return False
+        if self.prospective and self.not_before is None:
+            return False
+        return None
 
     def status(self, on: date) -> str:
         if self.end is not None and self.end <= on:
             return "repealed"
-        if self.start is None:
+        if self.enacted is not None and on < self.enacted:
+            return "not yet enacted"
+        found = self.in_force(on)
+        if found:
+            return "in force"
+        if any(c.on <= on for c in self.partial) or (self.parts_from is not None and self.parts_from <= on):
+            return "partly in force"
+        if found is None:
+            return "not known"
+        if self.prospective and (self.not_before is None or on <= self.not_before):
             return "prospective"
-        return "in force" if self.start <= on else "not yet in force"
+        return "not yet in force"
+
+    def note(self, on: date) -> str:
+        """Why :meth:`status` says what it says on ``on``."""
+        if self.end is not None and self.end <= on:
+            return self.end_note
+        if self.enacted is not None and on < self.enacted:
+            return f"enacted on {self.enacted}"
+        found = self.in_force(on)
+        if found:
+            return self.start_note
+        started = [c for c in self.partial if c.on <= on]
+        if started:
+            text = "; ".join(f"in force from {c.on} only {c.purpose} ({c.cite()})" for c in started)
+            return text + (f"; wholly {self.start_note}" if self.start is not None else "")
+        if self.parts_from is not None and self.parts_from <= on:
+            return f"provisions within it in force from {self.parts_from}; {self.start_note}"
+        if found is None and self.prospective and self.not_before is not None:
+            return f"not commenced as at {self.not_before}; no later commencement recorded"
+        return self.start_note
 
     @property
     def is_instrument(self) -> bool:
@@ -81,43 +155,56 @@ class LegalState:
 _PROVISION_TYPES = {"Provision", "Part", "Section", "Subsection", "Schedule", "Article"}
 
 
+def commencements(store: Store) -> dict[str, list[Commencement]]:
+    """Every recorded commencement, by what it commences (read once per store)."""
+
+    def make() -> dict[str, list[Commencement]]:
+        out: dict[str, list[Commencement]] = defaultdict(list)
+        columns = ("c", "x", "on", "by", "byName", "place", "purpose")
+        for c, x, on_text, by, by_name, place, purpose in select_texts(
+            store, query_text("fetch-commencements"), columns
+        ):
+            on = parse_date(on_text)
+            if c and x and on:
+                out[x].append(Commencement(c, x, on, by, by_name, place, purpose))
+        return {x: sorted(cs, key=lambda c: (c.on, c.iri)) for x, cs in out.items()}
+
+    return shared(store, "commencements", make)
+
+
 def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState]:
     """In-force states of every legal resource (or only of requirements' legal bases and their ancestors)."""
-    props = _props(store, "fetch-legal-bases-dates" if only_bases else "fetch-legal-dates")
+    props = props_of(store, query_text("fetch-legal-bases-dates" if only_bases else "fetch-legal-dates"))
+    events = commencements(store)
     states: dict[str, LegalState] = {}
 
+    def dates(x: str, key: str) -> list[date]:
+        return sorted(d for d in map(parse_date, props.get(x, {}).get(key, [])) if d)
+
     def start_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
-        p = props.get(x, {})
-        own = [d for d in map(parse_date, p.get("inForceFrom", [])) if d]
-        if own:
-            return min(own), f"in force from {min(own)}"
-        if NEVER & set(p.get("status", [])):
-            return None, f"marked prospective ({compact(x)})"
-        for parent in sorted(p.get("partOf", [])):
+        full = [c for c in events.get(x, []) if c.full]
+        if full:
+            first = full[0]
+            own = "" if x in seen and len(seen) == 1 else f", with {compact(x)}"
+            return first.on, f"in force from {first.on} ({first.cite()}{own})"
+        direct = dates(x, "inForceFrom")  # treaties and guidance; law uses commencements
+        if direct:
+            return direct[0], f"in force from {direct[0]}"
+        for parent in sorted(props.get(x, {}).get("partOf", [])):
             if parent in seen or parent not in props:
+                continue
+            if NEVER & set(props[parent].get("status", [])) and not events.get(parent):
                 continue
             start, note = start_of(parent, seen | {parent})
             if start is not None:
-                return start, f"in force from {start}, inherited from {compact(parent)}"
-            if note.startswith("marked"):
-                return None, note
-        live = [d for d in map(parse_date, p.get("statusAsAt", [])) if d] if LIVE & set(p.get("status", [])) else []
-        if live:
-            enacted = enacted_of(x, seen)
-            if enacted is not None and enacted <= min(live):
-                return enacted, (
-                    f"in force as at {min(live)} ({compact(x)}); commencement date not recorded, "
-                    f"taken as the enactment date {enacted}"
-                )
-            return min(live), f"known in force as at {min(live)} ({compact(x)}); earlier date unknown"
-        return None, "no in-force date (prospective)"
+                return start, note
+        return None, ""
 
     def enacted_of(x: str, seen: frozenset[str]) -> date | None:
-        p = props.get(x, {})
-        own = [d for d in map(parse_date, p.get("enactedOn", [])) if d]
+        own = dates(x, "enactedOn")
         if own:
-            return min(own)
-        for parent in sorted(p.get("partOf", [])):
+            return own[0]
+        for parent in sorted(props.get(x, {}).get("partOf", [])):
             if parent not in seen and parent in props:
                 found = enacted_of(parent, seen | {parent})
                 if found is not None:
@@ -126,13 +213,12 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
 
     def end_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
         p = props.get(x, {})
+        by = sorted(p.get("repealedBy", []))
+        how = f" by {', '.join(compact(b) for b in by)}" if by else " (repealing provision not recorded)"
         ends = [
-            (d, f"repealed on {d}" + ("" if len(seen) == 1 else f" (with {x})"))
-            for d in map(parse_date, p.get("repealedOn", []))
-            if d
+            (d, f"repealed on {d}{how}" + ("" if len(seen) == 1 else f" (with {compact(x)})"))
+            for d in dates(x, "repealedOn")
         ]
-        if AK + "Repealed" in p.get("status", []):
-            ends += [(d, f"repealed as at {d} ({compact(x)})") for d in map(parse_date, p.get("statusAsAt", [])) if d]
         for parent in p.get("partOf", []):
             if parent not in seen and parent in props:
                 d, note = end_of(parent, seen | {parent})
@@ -140,17 +226,79 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
                     ends.append((d, note))
         return min(ends) if ends else (None, "")
 
+    def observed(x: str, seen: frozenset[str]) -> tuple[set[str], list[date]]:
+        """The status a source saw (own, else the nearest ancestor's: a part not commenced holds its sections back;
+        an Act wholly in force holds its sections in force), with the dates it was seen."""
+        p = props.get(x, {})
+        own = set(p.get("status", [])) & (LIVE | NEVER)
+        if own:
+            return own, dates(x, "statusAsAt")
+        for parent in sorted(p.get("partOf", [])):
+            if parent not in seen and parent in props:
+                found, when = observed(parent, seen | {parent})
+                if found & (NEVER | {AK + "InForce"}):
+                    return found & (NEVER | {AK + "InForce"}), when
+        return set(), []
+
     for x, p in props.items():
         start, start_note = start_of(x, frozenset({x}))
         end, end_note = end_of(x, frozenset({x}))
-        states[x] = LegalState(x, start, start_note, end, end_note, tuple(sorted(p.get("type", []))))
+        statuses, seen_at = observed(x, frozenset({x}))
+        known_by = seen_at[0] if statuses & LIVE and seen_at and start is None else None
+        not_before = seen_at[-1] if statuses & NEVER and seen_at and start is None else None
+        if start is None:
+            if known_by is not None:
+                start_note = f"in force by {known_by} (status as at that date); commencement date not recorded"
+            elif statuses & NEVER:
+                start_note = "not commenced" + (f" as at {not_before}" if not_before else "")
+            else:
+                start_note = "in force: commencement date not recorded"
+        states[x] = LegalState(
+            x,
+            start,
+            start_note,
+            end,
+            end_note,
+            tuple(sorted(p.get("type", []))),
+            enacted_of(x, frozenset({x})),
+            known_by,
+            not_before,
+            bool(statuses & NEVER),
+            tuple(c for c in events.get(x, []) if not c.full),
+            tuple(events.get(x, [])),
+        )
+    for x, state in states.items():
+        first = min(([state.start] if state.start else []) + [c.on for c in state.partial], default=None)
+        if first is None:
+            continue
+        for ancestor in _ancestors(props, x):
+            held = states.get(ancestor)
+            if held is not None and (held.parts_from is None or first < held.parts_from):
+                held.parts_from = first
     return states
+
+
+def _ancestors(props: dict[str, dict[str, list[str]]], x: str) -> set[str]:
+    out: set[str] = set()
+    todo = list(props.get(x, {}).get("partOf", []))
+    while todo:
+        parent = todo.pop()
+        if parent not in out:
+            out.add(parent)
+            todo += props.get(parent, {}).get("partOf", [])
+    return out
 
 
 @dataclass
 class RequirementState:
-    applies: bool
+    """Whether a requirement applies on a date: True, False, or None when the sources do not say."""
+
+    applies: bool | None
     reasons: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return {True: "applies", False: "does not apply", None: "not known"}[self.applies]
 
 
 class Timeline:
@@ -158,20 +306,24 @@ class Timeline:
 
     def __init__(self, store: Store, only_bases: bool = False) -> None:
         self.legal = legal_states(store, only_bases)
-        self.req = _props(store, "fetch-requirement-dates")
+        self.req = props_of(store, query_text("fetch-requirement-dates"))
+        self.documents = props_of(store, query_text("fetch-document-dates"))
         self._applies: dict[tuple[str, date], RequirementState] = {}
         self._applying: dict[date, frozenset[str]] = {}
+        self._unknown: dict[date, frozenset[str]] = {}
 
     def requirements(self) -> list[str]:
         return sorted(self.req)
 
-    def provision_in_force(self, iri: str, on: date) -> tuple[bool, str]:
+    def provision_in_force(self, iri: str, on: date) -> tuple[bool | None, str]:
         state = self.legal.get(iri)
         if state is None:
-            return False, f"{compact(iri)}: no dates known"
-        ok = state.in_force(on)
-        note = state.end_note if state.end is not None and state.end <= on else state.start_note
-        return ok, note
+            return None, f"{compact(iri)}: no dates recorded"
+        return state.in_force(on), state.note(on)
+
+    def document(self, iri: str, on: date) -> tuple[bool | None, str]:
+        """Whether a document is current on ``on`` (see :func:`document_state`)."""
+        return document_state(self.documents, iri, on)
 
     def applies(self, iri: str, on: date, _seen: frozenset[str] = frozenset()) -> RequirementState:
         if _seen:
@@ -188,33 +340,58 @@ class Timeline:
         start = [d for d in map(parse_date, p.get("validFrom", [])) if d]
         until = [d for d in map(parse_date, p.get("validUntil", [])) if d]
         if start and min(start) > on:
-            return RequirementState(False, [f"valid only from {min(start)}"])
+            return RequirementState(False, [f"applies only from {min(start)}"])
         if until and max(until) < on:
-            return RequirementState(False, [f"valid only until {max(until)}"])
+            return RequirementState(False, [f"applied only until {max(until)}"])
         statuses = set(p.get("status", []))
         as_at = [d for d in map(parse_date, p.get("statusAsAt", [])) if d]
         if statuses & {AK + "Proposed", AK + "Withdrawn"} and not p.get("legalBasis"):
-            return RequirementState(False, ["status: proposed or withdrawn"])
-        if statuses & ENDED and (not as_at or min(as_at) <= on):
-            return RequirementState(False, [f"status {'/'.join(s.rsplit('#', 1)[-1] for s in statuses & ENDED)}"])
+            return RequirementState(False, ["proposed or withdrawn, never in effect"])
+        if statuses & ENDED and as_at and min(as_at) <= on:
+            ended = "/".join(s.rsplit("#", 1)[-1].lower() for s in sorted(statuses & ENDED))
+            return RequirementState(False, [f"{ended} as at {min(as_at)}"])
+        known = True
         for basis in sorted(p.get("legalBasis", [])):
             ok, note = self.provision_in_force(basis, on)
-            if not ok:
+            if ok is False:
                 return RequirementState(False, [f"legal basis {compact(basis)} not in force on {on}: {note}"])
-            reasons.append(f"legal basis {compact(basis)}: {note}")
-        if not p.get("legalBasis"):
+            if ok is None:
+                known = False
+                reasons.append(f"legal basis {compact(basis)}: {note}")
+            else:
+                reasons.append(f"legal basis {compact(basis)}: {note}")
+        for doc in sorted(p.get("basisDocument", [])):
+            current, note = self.document(doc, on)
+            if current is False:
+                return RequirementState(False, [f"asked for by {compact(doc)}, which is not current on {on}: {note}"])
+            if current is None:
+                known = False
+            reasons.append(f"asked for by {compact(doc)}: {note}")
+        if not p.get("legalBasis") and not p.get("basisDocument"):
             reasons.append("non-statutory: applies while current")
         for successor in sorted(p.get("supersededBy", [])):
             if successor in _seen or successor == iri:
                 continue
-            if self.applies(successor, on, _seen | {iri}).applies:
+            after = self.applies(successor, on, _seen | {iri})
+            if after.applies:
                 return RequirementState(False, [f"superseded by {compact(successor)}, which applies on {on}"])
-        return RequirementState(True, reasons)
+            if after.applies is None:
+                known = False
+                reasons.append(f"not known whether its successor {compact(successor)} applies on {on}")
+        return RequirementState(True if known else None, reasons)
 
     def applying(self, on: date) -> frozenset[str]:
+        """The requirements known to apply on ``on``."""
         found = self._applying.get(on)
         if found is None:
             found = self._applying[on] = frozenset(r for r in self.req if self.applies(r, on).applies)
+        return found
+
+    def unknown(self, on: date) -> frozenset[str]:
+        """The requirements of which the sources do not say whether they apply on ``on``."""
+        found = self._unknown.get(on)
+        if found is None:
+            found = self._unknown[on] = frozenset(r for r in self.req if self.applies(r, on).applies is None)
         return found
 
 
@@ -280,3 +457,36 @@ def valid_on(values: dict[str, list[str]], on: date) -> bool:
     starts = [d for k in ("validFrom", "periodStart") for d in map(parse_date, values.get(k, [])) if d]
     ends = [d for k in ("validUntil", "periodEnd") for d in map(parse_date, values.get(k, [])) if d]
     return not (starts and min(starts) > on) and not (ends and max(ends) < on)
+
+
+def document_state(
+    documents: dict[str, dict[str, list[str]]], iri: str, on: date, _seen: frozenset[str] = frozenset()
+) -> tuple[bool | None, str]:
+    """Whether a document (framework, guidance, agreement, outcome or indicator set, plan) is current on ``on``:
+    not before it was published or became valid, not after its validity or period ended, not once a successor
+    is current; when no start date is recorded, not known."""
+    values = documents.get(iri, {})
+
+    def first(*keys: str) -> date | None:
+        found = sorted(d for k in keys for d in map(parse_date, values.get(k, [])) if d)
+        return found[0] if found else None
+
+    def last(*keys: str) -> date | None:
+        found = sorted(d for k in keys for d in map(parse_date, values.get(k, [])) if d)
+        return found[-1] if found else None
+
+    begins = first("validFrom", "periodStart", "publishedOn", "inForceFrom")
+    ends = last("validUntil", "periodEnd")
+    if begins is not None and on < begins:
+        return False, f"not current before {begins}"
+    if ends is not None and ends < on:
+        return False, f"current until {ends}"
+    for successor in sorted(values.get("supersededBy", [])):
+        if successor == iri or successor in _seen:
+            continue
+        current, _ = document_state(documents, successor, on, _seen | {iri})
+        if current:
+            return False, f"superseded by {compact(successor)}"
+    if begins is None:
+        return None, "date not recorded"
+    return True, f"current from {begins}" + (f" until {ends}" if ends else "")

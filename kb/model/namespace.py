@@ -64,6 +64,7 @@ class AK(DefinedNamespace):
     BodyType: URIRef
     BroaderCorrespondence: URIRef
     CloseCorrespondence: URIRef
+    Commencement: URIRef
     Condition: URIRef
     Confidence: URIRef
     Confirmed: URIRef
@@ -146,6 +147,8 @@ class AK(DefinedNamespace):
     ageMax: URIRef
     ageMin: URIRef
     amends: URIRef
+    appointedBy: URIRef
+    appointingPlace: URIRef
     asAt: URIRef
     basisDocument: URIRef
     bodyType: URIRef
@@ -154,6 +157,7 @@ class AK(DefinedNamespace):
     citationScheme: URIRef
     collectedBy: URIRef
     commencedBy: URIRef
+    commences: URIRef
     concerns: URIRef
     confidence: URIRef
     conflictNote: URIRef
@@ -167,13 +171,18 @@ class AK(DefinedNamespace):
     dataSource: URIRef
     delegatedTo: URIRef
     delegationStatus: URIRef
+    dissolvedOn: URIRef
     dueMonthsAfterPeriod: URIRef
     dueRule: URIRef
+    effectiveOn: URIRef
     enactedAs: URIRef
     enactedOn: URIRef
+    establishedBy: URIRef
+    establishedOn: URIRef
     example: URIRef
     firstPeriodStart: URIRef
     forArea: URIRef
+    forPurpose: URIRef
     hasPriority: URIRef
     inArea: URIRef
     inCategory: URIRef
@@ -202,6 +211,7 @@ class AK(DefinedNamespace):
     preparerType: URIRef
     provisionNumber: URIRef
     published: URIRef
+    publishedOn: URIRef
     quote: URIRef
     rationale: URIRef
     realises: URIRef

@@ -11,6 +11,8 @@ from kb.analyses import documents
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.timeline import Arrangement, arrangements, parse_date, prefetch_arrangements
 from kb.store.cache import shared
+from kb.store.fast import props_of
+from kb.store.querydoc import query_text
 
 
 def _delegation_steps(ctx: RunContext) -> list[tuple[Arrangement, frozenset[str]]]:
@@ -64,10 +66,28 @@ def changes(ctx: RunContext) -> list[Row]:
 
     for iri, state in tl.legal.items():
         kind = "instrument" if state.is_instrument else "provision"
-        if inside(state.start):
-            add(state.start, "came into force", kind, iri, state.start_note)  # type: ignore[arg-type]
+        if inside(state.enacted) and state.is_instrument:
+            add(state.enacted, "enacted", kind, iri, f"enacted (Royal Assent, or made) on {state.enacted}")  # type: ignore[arg-type]
+        for c in state.commencements:
+            if inside(c.on):
+                if c.full:
+                    add(c.on, "came into force", kind, iri, f"in force from {c.on} ({c.cite()})")
+                else:
+                    add(
+                        c.on, "came partly into force", kind, iri, f"in force from {c.on} only {c.purpose} ({c.cite()})"
+                    )
         if inside(state.end):
             add(state.end, "repealed", kind, iri, state.end_note)  # type: ignore[arg-type]
+    for body, values in _body_dates(ctx).items():
+        for key, change in (("establishedOn", "established"), ("dissolvedOn", "dissolved")):
+            for when in map(parse_date, values.get(key, [])):
+                if when is not None and inside(when):
+                    by = (
+                        ", ".join(ctx.label(b) for b in sorted(values.get("establishedBy", [])))
+                        if change == "established"
+                        else ""
+                    )
+                    add(when, change, "body", body, f"{change} on {when}" + (f" by {by}" if by else ""))
     for req in tl.requirements():
         dates = _requirement_dates(ctx, req)
         before = tl.applies(req, start)
@@ -76,6 +96,8 @@ def changes(ctx: RunContext) -> list[Row]:
             if now.applies != before.applies:
                 if now.applies:
                     add(d, "started to apply", "requirement", req, "; ".join(now.reasons))
+                elif now.applies is None:
+                    add(d, "whether it applies is not known from", "requirement", req, "; ".join(now.reasons))
                 else:
                     why = "; ".join(now.reasons)
                     add(
@@ -84,7 +106,11 @@ def changes(ctx: RunContext) -> list[Row]:
             before = now
     for x, values in documents.dated(ctx).items():
         kind = documents.kind(values)
-        for key, change in (("periodStart", "period starts"), ("validFrom", "becomes valid")):
+        for key, change in (
+            ("periodStart", "period starts"),
+            ("validFrom", "becomes valid"),
+            ("publishedOn", "published"),
+        ):
             for when in map(parse_date, values.get(key, [])):
                 if when is not None and inside(when):
                     add(when, change, kind, x, f"{key} {when}")
@@ -128,8 +154,21 @@ def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:
     for basis in p.get("legalBasis", []):
         state = tl.legal.get(basis)
         if state:
-            out |= {d for d in (state.start, state.end) if d}
+            out |= {d for d in (state.start, state.end, state.known_by, state.enacted) if d}
+            if state.not_before:
+                out.add(state.not_before + timedelta(days=1))
+    for doc in p.get("basisDocument", []):
+        values = tl.documents.get(doc, {})
+        for key in ("validFrom", "periodStart", "publishedOn"):
+            out |= {d for d in map(parse_date, values.get(key, [])) if d}
+        for key in ("validUntil", "periodEnd"):
+            out |= {d + timedelta(days=1) for d in map(parse_date, values.get(key, [])) if d}
     if depth < 3:
         for successor in p.get("supersededBy", []):
             out |= _requirement_dates(ctx, successor, depth + 1)
     return out
+
+
+def _body_dates(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
+    """When bodies were established or dissolved, and by what (once per store)."""
+    return shared(ctx.store, "body-dates", lambda: props_of(ctx.store, query_text("fetch-body-dates")))

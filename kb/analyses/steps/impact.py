@@ -118,7 +118,7 @@ def impact(ctx: RunContext) -> list[Row]:
         kind = kind_of(ctx, node)
         applies = ""
         if "requirement" in kind:
-            applies = "yes" if ctx.timeline.applies(node, ctx.as_at).applies else "no"
+            applies = ctx.timeline.applies(node, ctx.as_at).label
         out.append(
             {
                 "entity": node,

@@ -6,7 +6,7 @@ from datetime import date
 
 from kb.analyses import documents
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.timeline import parse_date, valid_on
+from kb.analyses.timeline import Timeline, document_state, parse_date
 
 
 def _first_date(values: list[str]) -> str:
@@ -20,8 +20,12 @@ def landscape_at(ctx: RunContext) -> list[Row]:
     ctx.as_at = on
     tl = ctx.full_timeline
     out: list[Row] = []
+    existed: set[str] = set()
     for iri, state in tl.legal.items():
         status = state.status(on)
+        if status == "not yet enacted":
+            continue  # law appears once enacted
+        existed.add(iri)
         out.append(
             {
                 "kind": "instrument" if state.is_instrument else "provision",
@@ -30,17 +34,23 @@ def landscape_at(ctx: RunContext) -> list[Row]:
                 "status": status,
                 "since": state.start.isoformat() if state.start else "",
                 "until": state.end.isoformat() if state.end else "",
-                "reason": state.end_note if status == "repealed" else state.start_note,
+                "reason": state.note(on),
             }
         )
     for req in tl.requirements():
+        values = tl.req.get(req, {})
+        bases = values.get("legalBasis", [])
+        if bases and not any(b in existed for b in bases):
+            continue  # its law was not yet enacted
+        if any(_not_yet(tl, d, on) for d in values.get("basisDocument", [])):
+            continue  # the document that asks for it was not yet published
         s = tl.applies(req, on)
         out.append(
             {
                 "kind": "requirement",
                 "entity": req,
                 "label": ctx.label(req),
-                "status": "applies" if s.applies else "does not apply",
+                "status": s.label if s.applies is not None else "not known whether it applies",
                 "since": "",
                 "until": "",
                 "reason": "; ".join(s.reasons),
@@ -48,24 +58,28 @@ def landscape_at(ctx: RunContext) -> list[Row]:
         )
     dated = documents.dated(ctx)
     for x, values in dated.items():
-        kind = documents.kind(values)
-        current = valid_on(values, on) and not any(
-            valid_on(dated.get(s, {}), on) and bool(dated.get(s, {}).get("validFrom"))
-            for s in values.get("supersededBy", [])
-        )
-        start = _first_date(values.get("validFrom", []) + values.get("periodStart", []))
+        if _not_yet(tl, x, on):
+            continue  # not yet published or valid: it did not exist
+        current, note = document_state(dated, x, on)
+        start = _first_date(values.get("validFrom", []) + values.get("periodStart", []) + values.get("publishedOn", []))
         end = _first_date(values.get("validUntil", []) + values.get("periodEnd", []))
         out.append(
             {
-                "kind": kind,
+                "kind": documents.kind(values),
                 "entity": x,
                 "label": ctx.label(x),
-                "status": "current" if current else "not current",
+                "status": {True: "current", False: "not current", None: "current: date not recorded"}[current],
                 "since": start,
                 "until": end,
-                "reason": "validity period" if (start or end) else "no dates recorded",
+                "reason": note,
             }
         )
-    order = ["instrument", "provision", "requirement", "framework", "outcome set", "indicator set", "plan"]
+    order = ["instrument", "provision", "requirement", *documents.ORDER]
     out.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 99, r["label"].lower(), r["entity"]))
     return out
+
+
+def _not_yet(tl: Timeline, document: str, on: date) -> bool:
+    """True when the document's recorded start (published, valid from, period start) is after ``on``."""
+    current, note = tl.document(document, on)
+    return current is False and note.startswith("not current before")
