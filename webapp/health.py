@@ -12,7 +12,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
-def health():  # type: ignore[no-untyped-def]
+def health():
     home = current_app.extensions["alignkb_home"]
     report_path = home.dist / "report.json"
     try:

@@ -4,6 +4,7 @@ confidence and title), so that the embedded shortcut and the plain query give th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -86,7 +87,7 @@ class Provenance:
             self._cache[key] = _sorted(found)
         return self._cache[key]
 
-    def many(self, triples: list[tuple[str, str, str | ox.NamedNode | ox.Literal]]) -> list[dict[str, Any]]:
+    def many(self, triples: Sequence[tuple[str, str, str | ox.NamedNode | ox.Literal]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         seen: set[tuple[str | None, str]] = set()
         for s, p, o in triples:

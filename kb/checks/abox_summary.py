@@ -101,7 +101,8 @@ def summary_triples(store: ox.Store) -> list[ox.Triple] | None:
     # predicate by predicate (each quad's predicate and graph need not be read; ontology triples are mapped onto
     # themselves, as every individual they name keeps its identity)
     predicates = store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    for (p,) in predicates:  # type: ignore[misc, union-attr]
+    assert isinstance(predicates, ox.QuerySolutions)
+    for (p,) in predicates:
         if p.value in _EQUALITY:
             return None
         if p.value in annotations:
@@ -111,13 +112,17 @@ def summary_triples(store: ox.Store) -> list[ox.Triple] | None:
             for quad in quads:
                 types[quad.subject].add(quad.object.value)  # type: ignore[index, union-attr]
             continue
-        pairs = [(quad.subject, quad.object) for quad in quads]
-        statements.append((p, pairs))  # type: ignore[arg-type]
+        pairs: list[tuple[Node, Node | ox.Literal]] = [
+            (quad.subject, quad.object)
+            for quad in quads
+            if not isinstance(quad.subject, ox.Triple) and not isinstance(quad.object, ox.Triple)
+        ]
+        statements.append((p, pairs))
         for subject, _o in pairs:
-            outgoing[subject].add(p.value)  # type: ignore[index]
+            outgoing[subject].add(p.value)
         for _s, value in pairs:
             if not isinstance(value, ox.Literal):
-                incoming[value].add(p.value)  # type: ignore[index]
+                incoming[value].add(p.value)
     if any(t in _EQUALITY for classes in types.values() for t in classes):
         return None
 

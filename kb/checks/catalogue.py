@@ -121,7 +121,7 @@ def query_rules(docs: Iterable[QueryDoc] | None = None) -> list[Rule]:
         if severity not in SEVERITIES:
             raise ValueError(f"{doc.path}: '# severity: {severity}' is not one of {', '.join(SEVERITIES)}")
         message = doc.meta.get("rule") or doc.question
-        rules.append(Rule(doc.name, "query", cast(Severity, severity), message, f"kb/queries/checks/{doc.path.name}"))
+        rules.append(Rule(doc.name, "query", severity, message, f"kb/queries/checks/{doc.path.name}"))
     return rules
 
 

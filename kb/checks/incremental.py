@@ -233,7 +233,9 @@ def changes(before: Record, after: Record, inputs: Inputs) -> tuple[list[str], s
     )
     start: set[ox.NamedNode | ox.BlankNode] = set()
     for name in changed:
-        start.update(ox.NamedNode(iri) for iri in before.folders.get(name, {}).get("subjects", []))  # type: ignore[union-attr]
+        subjects = before.folders.get(name, {}).get("subjects", [])
+        assert isinstance(subjects, list)
+        start.update(ox.NamedNode(iri) for iri in subjects)
     for folder in inputs.folders:
         if folder.source_id in changed:
             start.update(q.subject for q in folder.quads if isinstance(q.subject, ox.NamedNode | ox.BlankNode))

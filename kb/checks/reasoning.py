@@ -65,8 +65,21 @@ def _owl_safe(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | 
 
 
 def owl_ntriples(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
-    safe = {ox.Triple(_owl_safe(t.subject), t.predicate, _owl_safe(t.object)) for t in triples}
-    return ox.serialize(safe, format=ox.RdfFormat.N_TRIPLES)
+    safe = set()
+    for t in triples:
+        subject, obj = t.subject, t.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            continue  # RDF-star terms say nothing OWL can read
+        safe_subject = _owl_safe(subject)
+        assert not isinstance(safe_subject, ox.Literal)
+        safe.add(ox.Triple(safe_subject, t.predicate, _owl_safe(obj)))
+    return ox.serialize(safe, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    results = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions), "a SELECT query"
+    return results
 
 
 def check_consistency(store: ox.Store, *, summarise: bool = True) -> ReasonerResult:
@@ -85,7 +98,7 @@ def check_consistency(store: ox.Store, *, summarise: bool = True) -> ReasonerRes
 
 
 def _hermit_consistent(data: bytes) -> bool:
-    import owlready2
+    import owlready2  # type: ignore[import-untyped]
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "kb.nt")
@@ -121,7 +134,7 @@ def _explain(store: ox.Store) -> Problem:
     """
     clashes = [
         f"<{r['x'].value}> is both {r['a'].value.rsplit('#', 1)[-1]} and {r['b'].value.rsplit('#', 1)[-1]}"
-        for r in store.query(query, use_default_graph_as_union=True)
+        for r in _solutions(store, query)
     ]
     datatype_query = """
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -134,7 +147,7 @@ def _explain(store: ox.Store) -> Problem:
     """
     clashes += [
         f"<{r['x'].value}> has {r['p'].value.rsplit('#', 1)[-1]} {r['v']}, outside its range {r['range'].value}"
-        for r in store.query(datatype_query, use_default_graph_as_union=True)
+        for r in _solutions(store, datatype_query)
     ]
     detail = "; ".join(clashes) if clashes else "no disjointness or datatype clash found by the explainer"
     return Problem(

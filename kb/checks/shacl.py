@@ -131,6 +131,8 @@ def run_violation_queries(store: ox.Store, files: dict[str, str], graph_files: d
     problems: list[Problem] = []
     for doc in violation_queries():
         results = store.query(doc.text, use_default_graph_as_union=True)
+        if not isinstance(results, ox.QuerySolutions):
+            raise TypeError(f"{doc.path.name} must be a SELECT query")
         names = [v.value for v in results.variables]
         for row in results:
             values = {name: row[name] for name in names}

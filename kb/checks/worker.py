@@ -90,7 +90,7 @@ class Background(Generic[T]):
         self.seconds, self.peak_mb = seconds, peak
         if status != "ok":
             raise WorkerDied(f"the {self._step.__name__} process failed:\n{payload}")
-        return payload  # type: ignore[no-any-return]
+        return payload
 
 
 def _child(conn: Connection, step: Callable[..., Any], args: tuple[Any, ...]) -> None:  # pragma: no cover - child

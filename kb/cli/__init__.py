@@ -263,7 +263,7 @@ class AnalysisGroup(click.Group):
         analysis = analyses().get(cmd_name)
         return _analysis_command(analysis) if analysis else None
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+    def resolve_command(self, ctx: click.Context, args: list[str]):
         import difflib
 
         from kb.analyses import analyses
@@ -276,7 +276,7 @@ class AnalysisGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
-def _analysis_command(analysis):  # type: ignore[no-untyped-def]
+def _analysis_command(analysis):
     def callback(**kwargs: str | None) -> None:
         from kb.analyses import ParameterError, UnknownAnalysis, run
         from kb.cli.render import render
@@ -287,12 +287,12 @@ def _analysis_command(analysis):  # type: ignore[no-untyped-def]
         fmt = kwargs.pop("fmt") or "table"
         as_at = kwargs.pop("as_at")
         params = {p.name: kwargs.get(p.name.replace("-", "_")) for p in analysis.params}
-        params = {k: v for k, v in params.items() if v is not None}
+        given: dict[str, str] = {k: v for k, v in params.items() if v is not None}
         if as_at:
-            params["as-at"] = as_at
+            given["as-at"] = as_at
         store = obj.store()
         try:
-            result = run(store, analysis.name, params)
+            result = run(store, analysis.name, given)
         except (ParameterError, UnknownAnalysis) as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(2)

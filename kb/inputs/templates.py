@@ -377,7 +377,7 @@ def read_template(
             if confidence not in CONFIDENCE:
                 fail("confidence", f"'{confidence}' is not one of: confirmed, secondary, unconfirmed")
                 confidence = "unconfirmed"
-            record = [
+            record: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
                 (RDF_TYPE, ox.NamedNode(AKNS + "Assertion")),
                 (PROV_DERIVED, source),
                 (ox.NamedNode(AKNS + "confidence"), ox.NamedNode(AKNS + CONFIDENCE[confidence])),

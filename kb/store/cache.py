@@ -30,13 +30,13 @@ def shared(store: Store, key: Hashable, make: Callable[[], T]) -> T:
         cache = _cache_of(store)
         found = cache.get(key, _MISSING)
     if isinstance(found, _Pending):
-        return found.future.result()  # type: ignore[no-any-return]  # being computed by prefetch()
+        return found.future.result()  # being computed by prefetch()
     if found is not _MISSING:
-        return found  # type: ignore[no-any-return]
+        return found
     value = make()
     with _LOCK:
         kept = cache.setdefault(key, value)
-    return value if isinstance(kept, _Pending) else kept  # type: ignore[no-any-return]
+    return value if isinstance(kept, _Pending) else kept
 
 
 def prefetch(store: Store, key: Hashable, make: Callable[[], object]) -> None:

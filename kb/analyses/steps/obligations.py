@@ -32,8 +32,8 @@ def obligations(ctx: RunContext) -> list[Row]:
         candidates[req or ""].append((route or "", via or ""))
     bodies = bodies_in(ctx, area)
     leads: dict[str, set[str]] = defaultdict(set)
-    for cat, body in ctx.rows(("category", "body"), "cq-delegation", {"area": ox.NamedNode(area)}):
-        leads[cat or ""].add(body or "")
+    for lead_category, body in ctx.rows(("category", "body"), "cq-delegation", {"area": ox.NamedNode(area)}):
+        leads[lead_category or ""].add(body or "")
     lead_preparers: dict[str, set[str]] = {}
     fed: dict[str, tuple[list[str], list[dict[str, Any]], str]] = {}
     svc = ctx.name_of(service)
