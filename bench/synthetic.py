@@ -139,7 +139,12 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
         base = f"https://www.legislation.gov.uk/id/asp/2000/{n}"
         st = [
             f'kb:inst-{n} a ak:Act ; rdfs:label "Synthetic Act {n}" ; ak:shortTitle "SA {n}" ; '
-            f"ak:legislationId <{base}> ; ak:inForceFrom {_date(rng, 2000, 2015)} ."
+            f"ak:legislationId <{base}> ; ak:enactedOn {_date(rng, 1995, 2000)} .",
+            f'kb:inst-{n}-s99 a ak:Section ; rdfs:label "Synthetic Act {n}, s.99" ; ak:partOf kb:inst-{n} ; '
+            f'ak:provisionNumber "99" ; ak:legislationId <{base}/section/99> .',
+            f'kb:inst-{n}-commencement a ak:Commencement ; rdfs:label "Synthetic Act {n} in force" ; '
+            f"ak:commences kb:inst-{n} ; ak:effectiveOn {_date(rng, 2000, 2015)} ; ak:appointedBy kb:inst-{n}-s99 ; "
+            'ak:appointingPlace "s.99(1)" .',
         ]
         for part in range(1, 4):
             prospective = " ; ak:status ak:Prospective" if rng.random() < 0.1 else ""
@@ -150,12 +155,16 @@ def generate(scale: Scale, seed: int = 7) -> list[Folder]:
             )
             for sec in range(part * 4 - 3, part * 4 + 1):
                 dates = ""
+                iri = f"kb:inst-{n}-s{sec}"
                 r = rng.random()
                 if r < 0.5:
-                    dates = f" ; ak:inForceFrom {_date(rng, 2005, 2027)}"
+                    st.append(
+                        f'{iri}-commencement a ak:Commencement ; rdfs:label "Synthetic Act {n}, s.{sec} in force" ; '
+                        f"ak:commences {iri} ; ak:effectiveOn {_date(rng, 2005, 2027)} ; "
+                        f'ak:appointedBy kb:inst-{n}-s99 ; ak:appointingPlace "s.99(2)" .'
+                    )
                 if r < 0.1:
-                    dates += f" ; ak:repealedOn {_date(rng, 2020, 2028)}"
-                iri = f"kb:inst-{n}-s{sec}"
+                    dates += f" ; ak:repealedOn {_date(rng, 2020, 2028)} ; ak:repealedBy kb:inst-{n}-s99"
                 st.append(
                     f'{iri} a ak:Section ; rdfs:label "Synthetic Act {n}, s.{sec}" ; '
                     f'ak:partOf kb:inst-{n}-part-{part} ; ak:provisionNumber "{sec}" ; '

@@ -22,6 +22,15 @@ class Stats:
     classes: list[dict[str, int | str | None]] = field(default_factory=list)
     sources: list[dict[str, int | str | None]] = field(default_factory=list)
     unconfirmed: list[dict[str, str | None]] = field(default_factory=list)
+    unknown_dates: list[dict[str, str | None]] = field(default_factory=list)
+
+    def unknown_date_counts(self) -> dict[str, int]:
+        """How many entities of each kind have a date the sources do not give (see stats-unknown-dates.rq)."""
+        counts: dict[str, int] = {}
+        for row in self.unknown_dates:
+            kind = row["kind"] or ""
+            counts[kind] = counts.get(kind, 0) + 1
+        return dict(sorted(counts.items()))
 
     @property
     def locator_share(self) -> float:
@@ -38,6 +47,7 @@ class Stats:
             "classes": self.classes,
             "sources": self.sources,
             "unconfirmed": self.unconfirmed,
+            "unknown_dates": {"counts": self.unknown_date_counts(), "entities": self.unknown_dates},
         }
 
 
@@ -66,4 +76,5 @@ def compute(store: Store) -> Stats:
         classes=classes,
         sources=sources,
         unconfirmed=store.select(query_text("stats-unconfirmed")).records(),
+        unknown_dates=store.select(query_text("stats-unknown-dates")).records(),
     )

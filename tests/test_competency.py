@@ -138,7 +138,10 @@ def test_named_person_provisions_are_in_force_on_no_date(store: OxigraphStore, d
 
 def test_uncrc_act_childrens_rights_report_did_not_exist_in_2020(store: OxigraphStore) -> None:
     status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2020-06-01"}).rows}
-    assert status["req-childrens-rights-report"] == "does not apply"
+    assert "req-childrens-rights-report" not in status  # its Act was not yet enacted: the landscape does not show it
+    assert "uncrc-act-2024" not in status
+    status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2024-07-15"}).rows}
+    assert status["req-childrens-rights-report"] == "does not apply"  # enacted 16 January, commenced 16 July 2024
     status = {local(r["entity"]): r["status"] for r in run(store, "landscape-at", {"date": "2025-06-01"}).rows}
     assert status["req-childrens-rights-report"] == "applies"
     changes = run(store, "changes", {"from": "2020-01-01", "to": "2025-06-01"})

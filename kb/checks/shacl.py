@@ -12,7 +12,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH
 
 from kb.checks.catalogue import SHACL_SEVERITY
-from kb.model.namespace import compact
+from kb.model.namespace import PREFIXES, compact
 from kb.model.problems import Problem
 from kb.store.querydoc import QueryDoc, queries_in
 
@@ -130,7 +130,7 @@ def run_violation_queries(store: ox.Store, files: dict[str, str], graph_files: d
     severity is the query's (its ``# severity:`` header, kb/checks/catalogue.py)."""
     problems: list[Problem] = []
     for doc in violation_queries():
-        results = store.query(doc.text, use_default_graph_as_union=True)
+        results = store.query(doc.text, use_default_graph_as_union=True, prefixes=PREFIXES)
         if not isinstance(results, ox.QuerySolutions):
             raise TypeError(f"{doc.path.name} must be a SELECT query")
         names = [v.value for v in results.variables]

@@ -221,7 +221,8 @@ def sparql(obj: Context, query: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
 def stats(obj: Context, fmt: str) -> None:
-    """Counts per class and per source, share of assertions with a locator, and the unconfirmed facts."""
+    """Counts per class and per source, share of assertions with a locator, entities whose dates are not recorded,
+    and the unconfirmed facts."""
     from kb.stats import compute
 
     result = compute(obj.store())
@@ -241,6 +242,10 @@ def stats(obj: Context, fmt: str) -> None:
         click.echo(
             f"  {row['assertions']:>5} {row['triples']:>6} {row['unconfirmed']:>4}  {row['title'] or row['source']}"
         )
+    counts = result.unknown_date_counts()
+    click.echo(f"\ndates not recorded ({sum(counts.values())} entities; the time views say 'not known' for them):")
+    for kind, count in counts.items():
+        click.echo(f"  {count:>6}  {kind}")
     if result.unconfirmed:
         click.echo("\nunconfirmed facts:")
         for fact in result.unconfirmed:

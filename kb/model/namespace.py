@@ -192,6 +192,7 @@ class AK(DefinedNamespace):
     integrationModel: URIRef
     introducedOn: URIRef
     jointlyPrepared: URIRef
+    laterAddition: URIRef
     leadsFor: URIRef
     legalBasis: URIRef
     legislationId: URIRef
