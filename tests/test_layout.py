@@ -24,6 +24,7 @@ RANK = {
     "release": 3,
     "stats": 2,
     "diagram": 3,
+    "law": 3,
     "cli": 4,
 }
 ALLOWED_SIDEWAYS = {("checks", "inputs")}

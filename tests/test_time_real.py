@@ -130,3 +130,13 @@ def test_changes_reports_requirements_ceasing(store: OxigraphStore) -> None:
     rows = run(store, "changes", {"from": "2024-07-01", "to": "2024-08-01"}).rows
     stopped = {r["entity"].rsplit("/", 1)[-1] for r in rows if r["change"] in ("stopped applying", "superseded")}
     assert "req-ministers-uncrc-report-2014" in stopped
+
+
+def test_the_verified_law_table_in_docs_is_the_one_the_knowledge_base_gives(store: OxigraphStore) -> None:
+    from pathlib import Path
+
+    from kb.law import markdown
+
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "verified-law.md").read_text(encoding="utf-8")
+    assert committed == markdown(store), "run: alignkb law --out docs/verified-law.md (and read the diff)"
+    assert "SSI 2017/152 reg. 4" in committed and "not recorded" in committed

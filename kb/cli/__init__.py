@@ -254,6 +254,22 @@ def stats(obj: Context, fmt: str) -> None:
             )
 
 
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the table to this file (default: print it).")
+@pass_ctx
+def law(obj: Context, out: str | None) -> None:
+    """The verified-law table: every Act, instrument and provision with its enactment, commencements (and the
+    instrument and article that did each), repeal, and the source each was checked in (docs/verified-law.md)."""
+    from kb.law import markdown
+
+    text = markdown(obj.store())
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 class AnalysisGroup(click.Group):
     """``alignkb query NAME``: one subcommand per named analysis, generated from kb/queries/analyses/cq-*.rq."""
 
