@@ -95,3 +95,24 @@ def test_every_ontology_class_and_property_appears_in_the_generated_documentatio
     documented = {t["iri"] for section in docs["sections"] for t in section["terms"]}
     assert len(terms) > 130
     assert terms - documented == set()
+
+
+def test_the_steps_to_add_a_source_kind_and_a_check_name_real_places() -> None:
+    """Every file the 'Add a kind of source data' and 'Add a check' steps name exists, and the names in code they
+    point to are there."""
+    import re
+
+    from kb.inputs.sources import READERS
+    from kb.inputs.templates import TEMPLATES
+
+    for heading in ("## 10. Add a kind of source data", "## 11. Add a check"):
+        steps = _steps(CONTRIBUTING, heading)
+        paths = [
+            p for p in re.findall(r"`((?:kb|tests|ontology|sources)/[^`<*]+)`", steps) if "." in p or p.endswith("/")
+        ]
+        assert paths, heading
+        for path in paths:
+            assert (ROOT / path).exists(), f"{heading} names {path}, which does not exist"
+    assert TEMPLATES and any(r.pattern == "*.trig" for r in READERS)
+    assert "READERS" in (ROOT / "kb" / "inputs" / "sources.py").read_text()
+    assert "STRUCTURAL" in (ROOT / "kb" / "checks" / "catalogue.py").read_text()
