@@ -19,6 +19,7 @@ from kb.model.paths import Home
 from kb.model.problems import BuildFailed
 
 from .conftest import DATA, MakeHome
+from .test_curation import SETS
 
 BASE = (DATA / "shapes" / "valid-complete.trig").read_text()
 HEAD = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
@@ -190,17 +191,6 @@ def test_shapes_that_may_read_anything_are_given_everything() -> None:
     assert len(list(readable(store, None))) == len(store)
 
 
-SETS = """@prefix ak: <https://w3id.org/alignkb/ontology#> .
-@prefix kb: <https://w3id.org/alignkb/id/> .
-@prefix src: <https://w3id.org/alignkb/source/> .
-@prefix ev: <https://w3id.org/alignkb/evidence/example/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-ev:sets a ak:Assertion ; prov:wasDerivedFrom src:example ; ak:locator "p1" ; ak:confidence ak:Confirmed .
-ev:sets { kb:ex-indicators a ak:IndicatorSet ; rdfs:label "Example indicators" .
-          kb:ex-outcomes a ak:OutcomeSet ; rdfs:label "Example outcomes" .
-          kb:ex-outcome-1 a ak:Outcome ; rdfs:label "Example outcome" ; ak:inSet kb:ex-outcomes . }
-"""
 SET_COLUMN = '_col("set", AKNS + "inSet", _term, many=True, required=True, help="indicator set slug")'
 
 

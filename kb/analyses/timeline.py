@@ -355,11 +355,8 @@ class Timeline:
             ok, note = self.provision_in_force(basis, on)
             if ok is False:
                 return RequirementState(False, [f"legal basis {compact(basis)} not in force on {on}: {note}"])
-            if ok is None:
-                known = False
-                reasons.append(f"legal basis {compact(basis)}: {note}")
-            else:
-                reasons.append(f"legal basis {compact(basis)}: {note}")
+            known = known and ok is not None
+            reasons.append(f"legal basis {compact(basis)}: {note}")
         for doc in sorted(p.get("basisDocument", [])):
             current, note = self.document(doc, on)
             if current is False:

@@ -13,12 +13,6 @@ from kb.model.namespace import compact
 from kb.store import term_text
 
 
-def _value(ctx: RunContext, term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return term_text(term) or ""
-
-
 @step("conflicts")
 def conflicts(ctx: RunContext) -> list[Row]:
     grouped: dict[str, dict[str, Any]] = {}
@@ -49,7 +43,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
         expl = [e["note"]] if e["note"] else []
         for g, src in sorted(e["sides"].items()):
             said = sorted(
-                f"{compact(term_text(t['s']) or '')} {compact(term_text(t['p']) or '')} {compact(_value(ctx, t['o']))}"
+                " ".join(compact(term_text(t[k]) or "") for k in ("s", "p", "o"))
                 for t in ctx.fetch("fetch-graph-statements", {"g": ox.NamedNode(g)}).rows
                 if (term_text(t["s"]) in e["concerns"] or not e["concerns"])
                 or any(term_text(t["o"]) == x for x in e["concerns"])

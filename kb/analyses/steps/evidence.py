@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -12,19 +11,13 @@ from kb.model.namespace import compact
 from kb.store import term_text
 
 
-def _value(ctx: RunContext, term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return term_text(term) or ""
-
-
 @step("evidence")
 def evidence(ctx: RunContext) -> list[Row]:
     entity = ctx.params["entity"]
     rows = ctx.select({"entity": ox.NamedNode(entity)}).rows
     graphs_per_statement: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for r in rows:
-        graphs_per_statement[(_value(ctx, r["s"]), _value(ctx, r["p"]), _value(ctx, r["o"]))].add(
+        graphs_per_statement[((term_text(r["s"]) or ""), (term_text(r["p"]) or ""), (term_text(r["o"]) or ""))].add(
             term_text(r["g"]) or ""
         )
     conflicts = sorted(
@@ -35,7 +28,7 @@ def evidence(ctx: RunContext) -> list[Row]:
     )
     out: list[Row] = []
     for r in rows:
-        s, p, o = _value(ctx, r["s"]), _value(ctx, r["p"]), _value(ctx, r["o"])
+        s, p, o = (term_text(r["s"]) or ""), (term_text(r["p"]) or ""), (term_text(r["o"]) or "")
         n = len(graphs_per_statement[(s, p, o)])
         expl = [f"stated in {compact(term_text(r['g']) or '')}"]
         if n > 1:
