@@ -93,3 +93,19 @@ def test_areas_are_found_by_the_seeds_misspellings(store: OxigraphStore) -> None
 
     assert resolve(store, "Eilean Sair").endswith("/na-h-eileanan-siar")
     assert resolve(store, "Invercive").endswith("/inverclyde")
+
+
+@pytest.mark.parametrize("name", ["criminal justice social work", "adult social care"])
+def test_a_name_shared_by_a_category_and_a_service_means_the_category(store: OxigraphStore, name: str) -> None:
+    from kb.analyses.labels import resolve
+
+    assert resolve(store, name, ["ak:Service", "ak:ServiceCategory"]).rsplit("/", 1)[-1].startswith("sc-")
+    run(store, "obligations", {"area": "Glasgow City", "service": name}, as_at=date(2024, 6, 1))  # no error
+
+
+def test_the_highland_lead_agency_leads_in_highland_not_in_argyll_and_bute(store: OxigraphStore) -> None:
+    on = date(2024, 6, 1)
+    rows = run(store, "delegation", {"service": "adult social care"}, as_at=on).rows
+    leads = {r["area_label"]: r["lead"] for r in rows}
+    assert "NHS Highland" in leads.get("Highland", "")
+    assert "NHS Highland" not in leads.get("Argyll and Bute", "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kb.model.namespace import compact, expand
+from kb.model.namespace import PREFIXES, compact, expand
 from kb.store import Store, term_text
 from kb.store.querydoc import query_text
 
@@ -189,6 +189,20 @@ def _provision_variants(store: Store, idx: LabelIndex) -> None:
                 idx.add(prov, "variant", f"{name} {form}")
 
 
+_CATEGORY = PREFIXES["ak"] + "ServiceCategory"
+_SERVICE = PREFIXES["ak"] + "Service"
+
+
+def _broadest(idx: LabelIndex, iris: list[str]) -> str | None:
+    """Where one name is both a service category and services in it ("criminal justice social work"), people mean
+    the category, which covers the service: the one category, when every other candidate is a service."""
+    categories = [i for i in iris if _CATEGORY in idx.types.get(i, set())]
+    others = [i for i in iris if i not in categories]
+    if len(categories) == 1 and others and all(_SERVICE in idx.types.get(i, set()) for i in others):
+        return categories[0]
+    return None
+
+
 def _entity_exists(store: Store, iri: str) -> bool:
     return store.ask("ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }", {"s": ox.NamedNode(iri)})
 
@@ -262,6 +276,9 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
         iris = sorted({iri for iri, kind, _raw in entries if _KIND_RANK.get(kind, 0) == top})
         if len(iris) == 1:
             return iris[0]
+        broader = _broadest(idx, iris)
+        if broader is not None:
+            return broader
         hints = [Match(i, idx.display(i), tuple(idx.types.get(i, ())), 1.0, text) for i in iris]
         raise ParameterError(
             param, text, f"{param}: '{text}' is ambiguous; it names {len(iris)} entities", _suggest(idx, hints)
