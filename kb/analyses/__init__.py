@@ -178,7 +178,9 @@ def steps(catalogue: Mapping[str, Analysis]) -> dict[str, Step]:
     return {name: STEPS[name] for name in catalogue if name in STEPS}
 
 
-def parse_date(value: str, param: str = "as-at") -> date:
+def parse_date_param(value: str, param: str = "as-at") -> date:
+    """A date as a person types it (YYYY-MM-DD, a year, or 'today'); anything else is a ParameterError with examples.
+    (Dates in the data are read by :func:`kb.analyses.timeline.parse_date`, which answers None for a bad one.)"""
     text = value.strip().lower()
     if text == "today":
         return date.today()
@@ -196,7 +198,7 @@ def _resolve(store: Store, p: Param, value: str) -> Any:
     if p.kind == "entity":
         return resolve(store, value, p.types or None, param=p.name)
     if p.kind == "date":
-        return parse_date(value, p.name)
+        return parse_date_param(value, p.name)
     if p.kind == "number":
         try:
             return float(value)
@@ -220,7 +222,7 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
     analysis = catalogue[name]
     given = {k.replace("_", "-"): v for k, v in params.items() if v not in (None, "")}
     if "as-at" in given:
-        as_at = parse_date(str(given.pop("as-at")))
+        as_at = parse_date_param(str(given.pop("as-at")))
     known = {p.name for p in analysis.params}
     for key in given:
         if key not in known:

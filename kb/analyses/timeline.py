@@ -45,6 +45,8 @@ DELEGATED = {AK + "Delegated", AK + "PartlyDelegated"}
 
 
 def parse_date(value: str | None) -> date | None:
+    """A date in the data (ISO, possibly with a time); None when absent or not a date. Dates people type are read by
+    :func:`kb.analyses.parse_date_param`, which explains what it expected instead."""
     if not value:
         return None
     try:
