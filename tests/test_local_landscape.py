@@ -109,3 +109,61 @@ def test_the_highland_lead_agency_leads_in_highland_not_in_argyll_and_bute(store
     leads = {r["area_label"]: r["lead"] for r in rows}
     assert "NHS Highland" in leads.get("Highland", "")
     assert "NHS Highland" not in leads.get("Argyll and Bute", "")
+
+
+HELD = ("delegated", "partly delegated", "led by a lead agency")
+IA_PLANS = {"req-strategic-plan", "req-annual-performance-report"}
+
+
+@pytest.mark.parametrize("on", [date(2016, 6, 1), date(2020, 6, 1), date(2024, 6, 1)])
+def test_the_integration_authoritys_plans_are_fed_exactly_where_it_holds_the_function(
+    store: OxigraphStore, on: date
+) -> None:
+    """Every council area × every service: obligations names the integration authority's strategic plan and
+    performance report if and only if delegation says the service's category is held by it on the date."""
+    areas = sorted({str(r["a"].value) for r in store.select("SELECT DISTINCT ?a WHERE { ?a a ak:CouncilArea }").rows})
+    categories: dict[str, set[str]] = {}
+    for r in store.select("SELECT DISTINCT ?s ?c WHERE { ?s a ak:Service ; ak:inCategory ?c }").rows:
+        categories.setdefault(str(r["s"].value), set()).add(str(r["c"].value))
+    assert len(areas) == 32 and len(categories) > 40
+    wrong = []
+    for area in areas:
+        held = {r["category"] for r in run(store, "delegation", {"area": area}, on).rows if r["status"] in HELD}
+        for service, cats in categories.items():
+            rows = run(store, "obligations", {"area": area, "service": service}, on).rows
+            fed = bool({r["requirement"].rsplit("/", 1)[-1] for r in rows} & IA_PLANS)
+            if fed != bool(cats & held):
+                wrong.append((area.rsplit("/", 1)[-1], service.rsplit("/", 1)[-1], fed))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("area", "board"),
+    [
+        ("Glasgow City", "Glasgow City Integration Joint Board"),
+        ("Argyll and Bute", "Argyll and Bute Integration Joint Board"),
+    ],
+)
+def test_adult_social_care_feeds_the_areas_own_board(store: OxigraphStore, area: str, board: str) -> None:
+    rows = run(store, "obligations", {"area": area, "service": "care at home"}, date(2024, 6, 1)).rows
+    plans = {r["requirement"].rsplit("/", 1)[-1]: r for r in rows}
+    assert set(plans) >= IA_PLANS
+    assert board in plans["req-strategic-plan"]["preparers"]
+
+
+def test_north_lanarkshire_justice_social_work_follows_the_later_statement(store: OxigraphStore) -> None:
+    assert delegation_status(store, "North Lanarkshire", "criminal justice social work", date(2024, 6, 1)) == (
+        "not delegated"
+    )
+    changes = run(store, "changes", {"from": "2020-01-01", "to": "2023-01-01"}).rows
+    assert not [r for r in changes if "north-lanarkshire-criminal-justice" in r["entity"]]
+    conflict = next(
+        r for r in run(store, "conflicts", {}).rows if r["label"].startswith("North Lanarkshire's criminal justice")
+    )
+    assert "follows the second row" in conflict["resolution"] and len(conflict["sides"]) == 3
+
+
+def test_a_proposal_to_delegate_is_not_a_disagreement(store: OxigraphStore) -> None:
+    rows = run(store, "conflicts", {}).rows
+    assert not [r for r in rows if r["kind"] == "detected" and "Moray" in r["label"]]
+    assert all(len(r["note"]) < 400 for r in rows if r["kind"] == "detected")

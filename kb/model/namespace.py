@@ -222,8 +222,10 @@ class AK(DefinedNamespace):
     reportedNationally: URIRef
     reportsIndicator: URIRef
     reportsOn: URIRef
+    resolution: URIRef
     seedFile: URIRef
     serviceCategory: URIRef
+    setAsideBy: URIRef
     setOutIn: URIRef
     shortTitle: URIRef
     status: URIRef

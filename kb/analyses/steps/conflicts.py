@@ -9,8 +9,12 @@ import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.timeline import Arrangement, parse_date
-from kb.model.namespace import compact
+from kb.model.namespace import PREFIXES, compact
 from kb.store import term_text
+
+AK = PREFIXES["ak"]
+PROPOSED = AK + "ProposedDelegation"
+SAME = {AK + "Undelegated": AK + "NotDelegated"}  # taken back, and not delegated, say the same of the day
 
 
 @step("conflicts")
@@ -22,7 +26,13 @@ def conflicts(ctx: RunContext) -> list[Row]:
         c = term_text(r["conflict"]) or ""
         entry = grouped.setdefault(
             c,
-            {"label": term_text(r["label"]) or "", "note": term_text(r["note"]) or "", "concerns": set(), "sides": {}},
+            {
+                "label": term_text(r["label"]) or "",
+                "note": term_text(r["note"]) or "",
+                "resolution": term_text(r["resolution"]) or "",
+                "concerns": set(),
+                "sides": {},
+            },
         )
         if r["concerns"] is not None:
             entry["concerns"].add(term_text(r["concerns"]))
@@ -59,6 +69,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
                 "kind": "recorded",
                 "concerns": ctx.labelled(e["concerns"]),
                 "note": e["note"],
+                "resolution": e["resolution"] or "not resolved: both statements are kept",
                 "sides": [compact(g) for g in sorted(e["sides"])],
                 "explanation": expl,
                 "sources": [e["sides"][g] for g in sorted(e["sides"])],
@@ -75,7 +86,8 @@ def conflicts(ctx: RunContext) -> list[Row]:
             Arrangement(arrangement or "", area, cat, status or "", None, as_at)
         )
     for (area, cat, when), arrs in sorted(by_key.items()):
-        if len({a.status for a in arrs}) < 2:
+        stated = {a.status for a in arrs} - {PROPOSED}  # a proposal to delegate is a plan, not a disagreement
+        if len({SAME.get(s, s) for s in stated}) < 2:
             continue
         if any({area, cat} <= set(k) for k in recorded):
             continue
@@ -87,7 +99,8 @@ def conflicts(ctx: RunContext) -> list[Row]:
                 "kind": "detected",
                 "concerns": ctx.labelled({area, cat}),
                 "note": "delegation arrangements of the same date disagree: "
-                + " / ".join(ctx.label(a.status) for a in sides),
+                + " / ".join(ctx.label(s) for s in sorted(stated, key=ctx.label)),
+                "resolution": "not resolved: both statements are kept",
                 "sides": [compact(a.iri) for a in sides],
                 "explanation": [f"{ctx.name_of(a.iri)}: {ctx.label(a.status)}" for a in sides],
                 "sources": ctx.provenance.many(
