@@ -167,3 +167,25 @@ def test_a_proposal_to_delegate_is_not_a_disagreement(store: OxigraphStore) -> N
     rows = run(store, "conflicts", {}).rows
     assert not [r for r in rows if r["kind"] == "detected" and "Moray" in r["label"]]
     assert all(len(r["note"]) < 400 for r in rows if r["kind"] == "detected")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Invercive", "inverclyde"),
+        ("Eilean Sair", "na-h-eileanan-siar"),
+        ("Edinburgh", "city-of-edinburgh"),
+        ("justice social work", "sc-criminal-justice-social-work"),
+        ("CJSW", "sc-criminal-justice-social-work"),
+    ],
+)
+def test_names_as_people_write_them_resolve(store: OxigraphStore, typed: str, meant: str) -> None:
+    from kb.analyses.labels import resolve
+
+    assert resolve(store, typed, ["ak:Area", "ak:Service", "ak:ServiceCategory"]).endswith("/" + meant)
+
+
+def test_misspellings_are_matched_but_not_shown_as_names(store: OxigraphStore) -> None:
+    alt = {str(r["l"].value) for r in store.select("SELECT ?l WHERE { kb:inverclyde skos:altLabel ?l }").rows}
+    hidden = {str(r["l"].value) for r in store.select("SELECT ?l WHERE { kb:inverclyde skos:hiddenLabel ?l }").rows}
+    assert "Invercive" not in alt and "Invercive" in hidden
