@@ -222,7 +222,16 @@ def test_delegation_takes_the_latest_arrangement_and_keeps_conflicts(store: Oxig
     sw = next(r for r in result.rows if r["category_label"] == "children's social work")
     assert sw["status"] == "not delegated"
     result = run(store, "delegation", {"area": "Betashire"}, date(2024, 1, 1))
-    assert all(r["conflict"] == "yes" for r in result.rows)
+    recorded = [r for r in result.rows if r["status"] != "no arrangement recorded"]
+    assert recorded and all(r["conflict"] == "yes" for r in recorded)
+
+
+def test_delegation_answers_every_category_and_says_why_when_nothing_is_recorded(store: OxigraphStore) -> None:
+    rows = run(store, "delegation", {"area": "Betashire"}, date(2024, 1, 1)).rows
+    categories = {r["category"] for r in run(store, "delegation", {"area": "Alphashire"}, date(2024, 1, 1)).rows}
+    assert {r["category"] for r in rows} == categories
+    empty = [r for r in rows if r["status"] == "no arrangement recorded"]
+    assert empty and all("no source consulted says" in r["explanation"][0] for r in empty)
 
 
 def test_as_at_is_reported_and_defaults_to_today(store: OxigraphStore) -> None:
@@ -286,7 +295,8 @@ def test_cli_query_json_csv_table_and_errors(golden_home: GoldenHome, runner: Cl
     out = runner.invoke(main, [*base, "gaps", "--kind", "unknown-aspects", "--format", "csv"])
     assert out.exit_code == 0 and out.output.startswith("kind,subject,subject_label,rule,missing")
     out = runner.invoke(main, [*base, "delegation", "--area", "Betashire"])
-    assert out.exit_code == 0 and "kb:" not in out.output.splitlines()[0] and "(2 rows)" in out.output
+    assert out.exit_code == 0 and "kb:" not in out.output.splitlines()[0] and "conflict" in out.output
+    assert "no arrangement recorded" in out.output
     out = runner.invoke(main, [*base, "obligations", "--area", "Alphashir", "--service", "health visiting"])
     assert out.exit_code == 2 and "Alphashire" in out.output
     out = runner.invoke(main, [*base, "obligatons"])

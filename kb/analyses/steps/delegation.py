@@ -104,5 +104,54 @@ def delegation(ctx: RunContext) -> list[Row]:
                 "sources": ctx.provenance.many([(b, AK + "leadsFor", cat) for b in sorted(bodies)]),
             }
         )
+    rows += _unrecorded(ctx, rows, area, cats, covering, land)
     rows.sort(key=lambda r: (r["area_label"].lower(), r["category_label"].lower(), r["area"], r["category"]))
     return rows
+
+
+def _unrecorded(
+    ctx: RunContext,
+    rows: list[Row],
+    area: str | None,
+    cats: set[str] | None,
+    covering: dict[str, set[str]],
+    land: Landscape,
+) -> list[Row]:
+    """A row, saying so, for every council area × service category asked about that no arrangement covers."""
+    types = ctx.labels.types
+    every_area = sorted(i for i, ts in types.items() if AK + "CouncilArea" in ts)
+    every_cat = sorted(i for i, ts in types.items() if AK + "ServiceCategory" in ts)
+    areas = [area] if area else every_area
+    wanted = sorted(cats) if cats is not None else every_cat
+    seen = {(r["area"], r["category"]) for r in rows}
+    out: list[Row] = []
+    for a in areas:
+        if AK + "CouncilArea" not in types.get(a, set()):
+            continue
+        for cat in wanted:
+            if (a, cat) in seen or cat not in every_cat:
+                continue
+            plans = {r for r in covering.get(cat, set()) if not land.ia_only(r)}
+            out.append(
+                {
+                    "area": a,
+                    "area_label": ctx.label(a),
+                    "category": cat,
+                    "category_label": ctx.label(cat),
+                    "status": "no arrangement recorded",
+                    "delegated_to": [],
+                    "as_at": "",
+                    "conflict": "no",
+                    "lead": [],
+                    "covered_by": ctx.labelled(plans),
+                    "arrangements": [],
+                    "explanation": [
+                        f"no source consulted says whether {ctx.label(cat)} is delegated to the integration authority "
+                        f"in {ctx.label(a)} on {ctx.as_at.isoformat()}; the law requires only the adult functions "
+                        "prescribed by SSI 2014/345 and SSI 2014/344 to be delegated, so the council or health board "
+                        "is taken to keep it unless a source says otherwise"
+                    ],
+                    "sources": [],
+                }
+            )
+    return out
