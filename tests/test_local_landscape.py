@@ -189,3 +189,26 @@ def test_misspellings_are_matched_but_not_shown_as_names(store: OxigraphStore) -
     alt = {str(r["l"].value) for r in store.select("SELECT ?l WHERE { kb:inverclyde skos:altLabel ?l }").rows}
     hidden = {str(r["l"].value) for r in store.select("SELECT ?l WHERE { kb:inverclyde skos:hiddenLabel ?l }").rows}
     assert "Invercive" not in alt and "Invercive" in hidden
+
+
+def _expected_delegation() -> list[dict[str, str]]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "delegation" / "expected.csv"
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_delegation_matches_the_sources_table_area_by_area(store: OxigraphStore) -> None:
+    """One row per area × category × date (tests/data/delegation/README.md says where each comes from)."""
+    expected = _expected_delegation()
+    assert len(expected) > 240
+    wrong = []
+    for row in expected:
+        on = date.fromisoformat(row["date"])
+        got = run(store, "delegation", {"area": row["area"], "service": row["category"]}, as_at=on).rows
+        statuses = sorted({r["status"] for r in got})
+        if statuses != [row["status"]]:
+            wrong.append((row["area"], row["category"], row["date"], row["status"], statuses))
+    assert wrong == []

@@ -10,6 +10,7 @@ from kb.analyses.labels import ParameterError
 from kb.analyses.landscape import Landscape, arrangement_sources, arrangement_text
 from kb.analyses.timeline import AK, arrangements, holding
 
+PROPOSED = AK + "ProposedDelegation"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -39,8 +40,10 @@ def delegation(ctx: RunContext) -> list[Row]:
             continue
         if cats is not None and cat not in cats:
             continue
-        statuses = sorted({a.status for a in arrs})
-        is_delegated = any(a.delegated for a in arrs)
+        proposals = [a for a in arrs if a.status == PROPOSED]
+        stated = [a for a in arrs if a.status != PROPOSED] or arrs  # a proposal alone is still its status
+        statuses = sorted({a.status for a in stated})
+        is_delegated = any(a.delegated for a in stated)
         plans = {r for r in covering.get(cat, set()) if not land.ia_only(r)}
         if is_delegated:
             plans |= set(ia_reqs)
@@ -48,7 +51,9 @@ def delegation(ctx: RunContext) -> list[Row]:
             (a for a in every if a.area == a_area and a.category == cat and a not in arrs),
             key=lambda a: (a.as_at, a.iri),
         )
-        expl = [arrangement_text(ctx, a) for a in arrs]
+        expl = [arrangement_text(ctx, a) for a in stated]
+        if proposals and stated is not arrs:
+            expl += [f"a proposal, not a change yet: {arrangement_text(ctx, a)}" for a in proposals]
         if len(statuses) > 1:
             expl.append("conflict: sources disagree about this arrangement on the same date")
         expl += [f"earlier: {arrangement_text(ctx, a)}" for a in history]
@@ -65,7 +70,7 @@ def delegation(ctx: RunContext) -> list[Row]:
                 "category": cat,
                 "category_label": ctx.label(cat),
                 "status": " / ".join(ctx.label(s) for s in statuses),
-                "delegated_to": ctx.labelled({a.delegated_to for a in arrs if a.delegated_to}),
+                "delegated_to": ctx.labelled({a.delegated_to for a in stated if a.delegated_to}),
                 "as_at": arrs[0].as_at.isoformat(),
                 "conflict": "yes" if len(statuses) > 1 else "no",
                 "lead": ctx.labelled(lead),
