@@ -246,7 +246,8 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
         start, start_note = start_of(x, frozenset({x}))
         end, end_note = end_of(x, frozenset({x}))
         statuses, seen_at = observed(x, frozenset({x}))
-        known_by = seen_at[0] if statuses & LIVE and seen_at and start is None else None
+        wholly = statuses & {AK + "InForce", AK + "Current"}  # 'partly in force' does not make a duty apply
+        known_by = seen_at[0] if wholly and seen_at and start is None else None
         not_before = seen_at[-1] if statuses & NEVER and seen_at and start is None else None
         if start is None:
             if known_by is not None:
