@@ -140,3 +140,17 @@ def test_the_verified_law_table_in_docs_is_the_one_the_knowledge_base_gives(stor
     committed = (Path(__file__).resolve().parent.parent / "docs" / "verified-law.md").read_text(encoding="utf-8")
     assert committed == markdown(store), "run: alignkb law --out docs/verified-law.md (and read the diff)"
     assert "SSI 2017/152 reg. 4" in committed and "not recorded" in committed
+
+
+def test_documents_appear_once_published_and_end_when_their_successor_takes_effect(store: OxigraphStore) -> None:
+    assert status(store, "verity-house-agreement", date(2015, 6, 1)) is None  # signed 30 June 2023
+    assert status(store, "npf-2024-proposal", date(2015, 6, 1)) is None
+    assert status(store, "verity-house-agreement", date(2023, 7, 1)) == "current"
+    # 2021 standards → 2022 (day not recorded) → 2024: by 2025 the 2021 standards are not current
+    assert status(store, "sds-standards-2021", date(2025, 6, 1)) == "not current"
+    assert status(store, "sds-standards-2024", date(2025, 6, 1)) == "current"
+
+
+def test_nothing_applies_in_1990(store: OxigraphStore) -> None:
+    rows = run(store, "obligations", {"area": "Inverclyde", "service": "children's social work"}, date(1990, 1, 1)).rows
+    assert rows == []

@@ -459,34 +459,57 @@ def valid_on(values: dict[str, list[str]], on: date) -> bool:
     return not (starts and min(starts) > on) and not (ends and max(ends) < on)
 
 
-def document_state(
-    documents: dict[str, dict[str, list[str]]], iri: str, on: date, _seen: frozenset[str] = frozenset()
+def _start(values: dict[str, list[str]]) -> date | None:
+    found = sorted(
+        d
+        for k in ("validFrom", "periodStart", "publishedOn", "inForceFrom")
+        for d in map(parse_date, values.get(k, []))
+        if d
+    )
+    return found[0] if found else None
+
+
+def _begun(
+    documents: dict[str, dict[str, list[str]]], iri: str, on: date, seen: frozenset[str]
 ) -> tuple[bool | None, str]:
-    """Whether a document (framework, guidance, agreement, outcome or indicator set, plan) is current on ``on``:
-    not before it was published or became valid, not after its validity or period ended, not once a successor
-    is current; when no start date is recorded, not known."""
+    """Whether a successor had taken effect by ``on``: its own start, or any of its successors' (a successor that was
+    itself replaced later still ended its predecessor); None when its start is not recorded and none later began."""
     values = documents.get(iri, {})
+    start = _start(values)
+    if start is not None:
+        return start <= on, iri
+    for later in sorted(values.get("supersededBy", [])):
+        if later not in seen:
+            begun, which = _begun(documents, later, on, seen | {later})
+            if begun:
+                return True, which
+    return None, iri
 
-    def first(*keys: str) -> date | None:
-        found = sorted(d for k in keys for d in map(parse_date, values.get(k, [])) if d)
-        return found[0] if found else None
 
-    def last(*keys: str) -> date | None:
-        found = sorted(d for k in keys for d in map(parse_date, values.get(k, [])) if d)
-        return found[-1] if found else None
-
-    begins = first("validFrom", "periodStart", "publishedOn", "inForceFrom")
-    ends = last("validUntil", "periodEnd")
+def document_state(documents: dict[str, dict[str, list[str]]], iri: str, on: date) -> tuple[bool | None, str]:
+    """Whether a document (framework, guidance, agreement, outcome or indicator set, plan) is current on ``on``:
+    not before it was published or became valid, not after its validity or period ended, not once a successor has
+    taken effect; when its start, or whether its successor has taken effect, is not recorded: not known."""
+    values = documents.get(iri, {})
+    begins = _start(values)
+    ends = sorted(d for k in ("validUntil", "periodEnd") for d in map(parse_date, values.get(k, [])) if d)
     if begins is not None and on < begins:
         return False, f"not current before {begins}"
-    if ends is not None and ends < on:
-        return False, f"current until {ends}"
+    if ends and ends[-1] < on:
+        return False, f"current until {ends[-1]}"
+    unknown_successor = ""
     for successor in sorted(values.get("supersededBy", [])):
-        if successor == iri or successor in _seen:
+        if successor == iri:
             continue
-        current, _ = document_state(documents, successor, on, _seen | {iri})
-        if current:
-            return False, f"superseded by {compact(successor)}"
+        begun, which = _begun(documents, successor, on, frozenset({iri, successor}))
+        if begun:
+            return False, f"superseded by {compact(successor)}" + (
+                f" (then {compact(which)})" if which != successor else ""
+            )
+        if begun is None:
+            unknown_successor = successor
     if begins is None:
         return None, "date not recorded"
-    return True, f"current from {begins}" + (f" until {ends}" if ends else "")
+    if unknown_successor:
+        return None, f"current from {begins}; superseded by {compact(unknown_successor)} on a date not recorded"
+    return True, f"current from {begins}" + (f" until {ends[-1]}" if ends else "")

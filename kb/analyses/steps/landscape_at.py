@@ -58,9 +58,9 @@ def landscape_at(ctx: RunContext) -> list[Row]:
         )
     dated = documents.dated(ctx)
     for x, values in dated.items():
-        if _not_yet(tl, x, on):
-            continue  # not yet published or valid: it did not exist
         current, note = document_state(dated, x, on)
+        if current is False and note.startswith("not current before"):
+            continue  # not yet published or valid: it did not exist
         start = _first_date(values.get("validFrom", []) + values.get("periodStart", []) + values.get("publishedOn", []))
         end = _first_date(values.get("validUntil", []) + values.get("periodEnd", []))
         out.append(
