@@ -212,3 +212,19 @@ def test_delegation_matches_the_sources_table_area_by_area(store: OxigraphStore)
         if statuses != [row["status"]]:
             wrong.append((row["area"], row["category"], row["date"], row["status"], statuses))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("service", "requirement"),
+    [
+        ("unpaid carer support", "req-local-carer-strategy"),
+        ("young carer support", "req-local-carer-strategy"),
+        ("throughcare and aftercare", "req-corporate-parenting-plan"),
+        ("throughcare and aftercare", "req-corporate-parenting-report"),
+        ("school nursing", "req-childrens-rights-report"),
+        ("child protection", "req-cpc-annual-report"),
+    ],
+)
+def test_duties_reach_the_services_they_concern(store: OxigraphStore, service: str, requirement: str) -> None:
+    rows = run(store, "obligations", {"area": "Inverclyde", "service": service}, date(2026, 5, 1)).rows
+    assert requirement in {r["requirement"].rsplit("/", 1)[-1] for r in rows}

@@ -360,13 +360,13 @@ class Timeline:
                 return RequirementState(False, [f"legal basis {compact(basis)} not in force on {on}: {note}"])
             known = known and ok is not None
             reasons.append(f"legal basis {compact(basis)}: {note}")
-        for doc in sorted(p.get("basisDocument", [])):
-            current, note = self.document(doc, on)
-            if current is False:
-                return RequirementState(False, [f"asked for by {compact(doc)}, which is not current on {on}: {note}"])
-            if current is None:
-                known = False
-            reasons.append(f"asked for by {compact(doc)}: {note}")
+        documents = {doc: self.document(doc, on) for doc in sorted(p.get("basisDocument", []))}
+        if documents and all(current is False for current, _ in documents.values()):
+            doc, (_, note) = next(iter(documents.items()))
+            return RequirementState(False, [f"asked for by {compact(doc)}, which is not current on {on}: {note}"])
+        if documents and not any(current for current, _ in documents.values()):
+            known = False  # asked for only by documents whose currency on the day is not known
+        reasons += [f"asked for by {compact(doc)}: {note}" for doc, (_, note) in documents.items()]
         if not p.get("legalBasis") and not p.get("basisDocument"):
             reasons.append("non-statutory: applies while current")
         for successor in sorted(p.get("supersededBy", [])):
