@@ -228,3 +228,12 @@ def test_delegation_matches_the_sources_table_area_by_area(store: OxigraphStore)
 def test_duties_reach_the_services_they_concern(store: OxigraphStore, service: str, requirement: str) -> None:
     rows = run(store, "obligations", {"area": "Inverclyde", "service": service}, date(2026, 5, 1)).rows
     assert requirement in {r["requirement"].rsplit("/", 1)[-1] for r in rows}
+
+
+def test_the_seeds_joint_name_for_two_areas_says_which_two(store: OxigraphStore) -> None:
+    from kb.analyses.labels import ParameterError
+
+    with pytest.raises(ParameterError) as raised:
+        run(store, "obligations", {"area": "Clackmannanshire/Stirling", "service": "care at home"})
+    assert "names 2 areas" in str(raised.value)
+    assert {s.split(" (")[0] for s in raised.value.suggestions} >= {"Clackmannanshire", "Stirling"}

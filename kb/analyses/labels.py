@@ -284,5 +284,22 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
             param, text, f"{param}: '{text}' is ambiguous; it names {len(iris)} entities", _suggest(idx, hints)
         )
     what = " or ".join(compact(t) for t in types) if types else "entity"
+    parts = [part.strip() for part in re.split(r"\s*/\s*", text) if part.strip()]
+    if len(parts) > 1:  # "Clackmannanshire/Stirling": the seeds name a shared board's areas together
+        named = [_exactly(idx, part, allowed) for part in parts]
+        if all(named):
+            hints = [Match(i, idx.display(i), tuple(idx.types.get(i, ())), 1.0, text) for i in named if i]
+            message = f"{param}: '{text}' names {len(parts)} areas; ask about each of them"
+            raise ParameterError(param, text, message, _suggest(idx, hints))
     hints = search(store, text, types, limit=5)
     raise ParameterError(param, text, f"{param}: no {what} is called '{text}'", _suggest(idx, hints))
+
+
+def _exactly(idx: LabelIndex, text: str, allowed: set[str] | None) -> str | None:
+    """The one entity a name means exactly (the best kind of name), or None."""
+    entries = [e for e in idx.names.get(normalise(text), []) if idx.fits(e[0], allowed)]
+    if not entries:
+        return None
+    top = max(_KIND_RANK.get(kind, 0) for _iri, kind, _raw in entries)
+    iris = sorted({iri for iri, kind, _raw in entries if _KIND_RANK.get(kind, 0) == top})
+    return iris[0] if len(iris) == 1 else _broadest(idx, iris)
