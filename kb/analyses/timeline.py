@@ -301,7 +301,7 @@ class RequirementState:
 
     @property
     def label(self) -> str:
-        return {True: "applies", False: "does not apply", None: "not known"}[self.applies]
+        return {True: "applies", False: "does not apply", None: "not known whether it applies"}[self.applies]
 
 
 class Timeline:
@@ -452,14 +452,8 @@ def holding(all_arrangements: Iterable[Arrangement], on: date) -> dict[tuple[str
     return best
 
 
-def valid_on(values: dict[str, list[str]], on: date) -> bool:
-    """validFrom/validUntil or periodStart/periodEnd admit ``on``."""
-    starts = [d for k in ("validFrom", "periodStart") for d in map(parse_date, values.get(k, [])) if d]
-    ends = [d for k in ("validUntil", "periodEnd") for d in map(parse_date, values.get(k, [])) if d]
-    return not (starts and min(starts) > on) and not (ends and max(ends) < on)
-
-
-def _start(values: dict[str, list[str]]) -> date | None:
+def document_start(values: dict[str, list[str]]) -> date | None:
+    """The day a document begins: the first of its valid-from, period-start, publication (or in-force) dates."""
     found = sorted(
         d
         for k in ("validFrom", "periodStart", "publishedOn", "inForceFrom")
@@ -475,7 +469,7 @@ def _begun(
     """Whether a successor had taken effect by ``on``: its own start, or any of its successors' (a successor that was
     itself replaced later still ended its predecessor); None when its start is not recorded and none later began."""
     values = documents.get(iri, {})
-    start = _start(values)
+    start = document_start(values)
     if start is not None:
         return start <= on, iri
     for later in sorted(values.get("supersededBy", [])):
@@ -491,7 +485,7 @@ def document_state(documents: dict[str, dict[str, list[str]]], iri: str, on: dat
     not before it was published or became valid, not after its validity or period ended, not once a successor has
     taken effect; when its start, or whether its successor has taken effect, is not recorded: not known."""
     values = documents.get(iri, {})
-    begins = _start(values)
+    begins = document_start(values)
     ends = sorted(d for k in ("validUntil", "periodEnd") for d in map(parse_date, values.get(k, [])) if d)
     if begins is not None and on < begins:
         return False, f"not current before {begins}"

@@ -6,12 +6,7 @@ from datetime import date
 
 from kb.analyses import documents
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.timeline import Timeline, document_state, parse_date
-
-
-def _first_date(values: list[str]) -> str:
-    dates = sorted(d for d in map(parse_date, values) if d)
-    return dates[0].isoformat() if dates else ""
+from kb.analyses.timeline import document_start, document_state, parse_date
 
 
 @step("landscape-at")
@@ -42,7 +37,7 @@ def landscape_at(ctx: RunContext) -> list[Row]:
         bases = values.get("legalBasis", [])
         if bases and not any(b in existed for b in bases):
             continue  # its law was not yet enacted
-        if any(_not_yet(tl, d, on) for d in values.get("basisDocument", [])):
+        if any(_begins_after(tl.documents.get(d, {}), on) for d in values.get("basisDocument", [])):
             continue  # the document that asks for it was not yet published
         s = tl.applies(req, on)
         out.append(
@@ -50,7 +45,7 @@ def landscape_at(ctx: RunContext) -> list[Row]:
                 "kind": "requirement",
                 "entity": req,
                 "label": ctx.label(req),
-                "status": s.label if s.applies is not None else "not known whether it applies",
+                "status": s.label,
                 "since": "",
                 "until": "",
                 "reason": "; ".join(s.reasons),
@@ -58,11 +53,13 @@ def landscape_at(ctx: RunContext) -> list[Row]:
         )
     dated = documents.dated(ctx)
     for x, values in dated.items():
-        current, note = document_state(dated, x, on)
-        if current is False and note.startswith("not current before"):
+        if _begins_after(values, on):
             continue  # not yet published or valid: it did not exist
-        start = _first_date(values.get("validFrom", []) + values.get("periodStart", []) + values.get("publishedOn", []))
-        end = _first_date(values.get("validUntil", []) + values.get("periodEnd", []))
+        current, note = document_state(dated, x, on)
+        begins = document_start(values)
+        start = begins.isoformat() if begins else ""
+        ends = sorted(d for k in ("validUntil", "periodEnd") for d in map(parse_date, values.get(k, [])) if d)
+        end = ends[-1].isoformat() if ends else ""  # the rule document_state applies
         out.append(
             {
                 "kind": documents.kind(values),
@@ -79,7 +76,7 @@ def landscape_at(ctx: RunContext) -> list[Row]:
     return out
 
 
-def _not_yet(tl: Timeline, document: str, on: date) -> bool:
-    """True when the document's recorded start (published, valid from, period start) is after ``on``."""
-    current, note = tl.document(document, on)
-    return current is False and note.startswith("not current before")
+def _begins_after(values: dict[str, list[str]], on: date) -> bool:
+    """True when the document's recorded start is after ``on``: it did not yet exist."""
+    begins = document_start(values)
+    return begins is not None and on < begins
