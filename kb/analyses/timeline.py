@@ -42,6 +42,12 @@ NEVER = {AK + "Prospective", AK + "Withdrawn", AK + "Proposed"}
 ENDED = {AK + "Repealed", AK + "Retired", AK + "Superseded", AK + "Withdrawn"}
 LIVE = {AK + "InForce", AK + "PartlyInForce", AK + "Current"}
 DELEGATED = {AK + "Delegated", AK + "PartlyDelegated"}
+PROPOSED = AK + "ProposedDelegation"  # a proposal to delegate: a plan, neither a status that holds nor a disagreement
+
+
+def same_status(status: str) -> str:
+    """Undelegated (taken back) and not delegated say the same of a day: compare statuses through this."""
+    return AK + "NotDelegated" if status == AK + "Undelegated" else status
 
 
 def parse_date(value: str | None) -> date | None:

@@ -9,8 +9,7 @@ from operator import attrgetter
 
 from kb.analyses import documents
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.timeline import Arrangement, arrangements, parse_date, prefetch_arrangements
-from kb.model.namespace import PREFIXES
+from kb.analyses.timeline import PROPOSED, Arrangement, arrangements, parse_date, prefetch_arrangements, same_status
 from kb.store.cache import shared
 from kb.store.fast import props_of
 from kb.store.querydoc import query_text
@@ -123,7 +122,7 @@ def changes(ctx: RunContext) -> list[Row]:
     name = lru_cache(maxsize=None)(ctx.label)
     said: dict[frozenset[str], str] = {}  # the statuses held before, as text (a handful of distinct sets)
     for a, old in _delegation_steps(ctx):
-        if inside(a.as_at) and _same(a.status) not in {_same(s) for s in old} and a.status != PROPOSED:
+        if inside(a.as_at) and same_status(a.status) not in {same_status(s) for s in old} and a.status != PROPOSED:
             was = said.get(old)
             if was is None:
                 was = said[old] = " / ".join(name(s) for s in sorted(old)) or "no earlier arrangement"
@@ -173,11 +172,3 @@ def _requirement_dates(ctx: RunContext, req: str, depth: int = 0) -> set[date]:
 def _body_dates(ctx: RunContext) -> dict[str, dict[str, list[str]]]:
     """When bodies were established or dissolved, and by what (once per store)."""
     return shared(ctx.store, "body-dates", lambda: props_of(ctx.store, query_text("fetch-body-dates")))
-
-
-PROPOSED = PREFIXES["ak"] + "ProposedDelegation"
-
-
-def _same(status: str) -> str:
-    """Undelegated (taken back) and not delegated say the same of a day: no change between them."""
-    return PREFIXES["ak"] + "NotDelegated" if status == PREFIXES["ak"] + "Undelegated" else status

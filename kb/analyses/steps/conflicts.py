@@ -8,13 +8,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.timeline import Arrangement, parse_date
+from kb.analyses.timeline import PROPOSED, Arrangement, parse_date, same_status
 from kb.model.namespace import PREFIXES, compact
 from kb.store import term_text
 
 AK = PREFIXES["ak"]
-PROPOSED = AK + "ProposedDelegation"
-SAME = {AK + "Undelegated": AK + "NotDelegated"}  # taken back, and not delegated, say the same of the day
 
 
 @step("conflicts")
@@ -87,7 +85,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
         )
     for (area, cat, when), arrs in sorted(by_key.items()):
         stated = {a.status for a in arrs} - {PROPOSED}  # a proposal to delegate is a plan, not a disagreement
-        if len({SAME.get(s, s) for s in stated}) < 2:
+        if len({same_status(s) for s in stated}) < 2:
             continue
         if any({area, cat} <= set(k) for k in recorded):
             continue

@@ -8,9 +8,8 @@ from collections import defaultdict
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.labels import ParameterError
 from kb.analyses.landscape import Landscape, arrangement_sources, arrangement_text
-from kb.analyses.timeline import AK, arrangements, holding
+from kb.analyses.timeline import AK, PROPOSED, arrangements, holding
 
-PROPOSED = AK + "ProposedDelegation"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
