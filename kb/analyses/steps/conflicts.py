@@ -9,10 +9,8 @@ import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.timeline import PROPOSED, Arrangement, parse_date, same_status
-from kb.model.namespace import PREFIXES, compact
+from kb.model.namespace import compact
 from kb.store import term_text
-
-AK = PREFIXES["ak"]
 
 
 @step("conflicts")
