@@ -183,3 +183,14 @@ def test_after_the_2026_act_the_childrens_services_plan_is_not_known_and_said_so
     result = run(store, "obligations", {"area": "Inverclyde", "service": "health visiting"}, date(2026, 7, 1))
     assert "req-childrens-services-plan" not in {local(r["requirement"]) for r in result.rows}
     assert any("Not known whether" in n and "Children's services plan" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("name", sorted(__import__("kb.analyses", fromlist=["analyses"]).analyses()))
+def test_every_analysis_answers_its_example_on_the_real_knowledge_base(store: OxigraphStore, name: str) -> None:
+    from kb.analyses import analyses
+
+    analysis = analyses()[name]
+    required = {p.name for p in analysis.params if not p.optional}
+    assert required <= set(analysis.example), f"cq-{name}.rq needs an '# example:' giving {sorted(required)}"
+    result = run(store, name, analysis.example, D)
+    assert result.rows, f"the example of {name} answers nothing on {D}"

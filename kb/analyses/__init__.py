@@ -3,8 +3,9 @@ cannot do it well, a Python step in ``kb/analyses/steps/<name>.py`` registered w
 without a step says ``# step: plain`` in its header. Anything else is a :class:`DefinitionError` when this package
 is imported. The CLI, the web app and the tests all call :func:`run`.
 
-Header keys read here: ``title``, ``question``, ``rule``, ``step``, ``returns`` (columns), ``params`` (names, ``?`` =
-optional) and, per parameter, ``param_<name>: <kind> [types or choices] [default=<v>] | <description>``.
+Header keys read here: ``title``, ``question``, ``rule``, ``step``, ``example`` (parameters that answer on the real
+knowledge base), ``returns`` (columns), ``params`` (names, ``?`` = optional) and, per parameter,
+``param_<name>: <kind> [types or choices] [default=<v>] | <description>``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Analysis:
     columns: tuple[str, ...]
     query: str = field(repr=False, default="")
     plain: bool = False
+    example: dict[str, str] = field(default_factory=dict)  # parameters that answer on the real knowledge base
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -134,7 +136,14 @@ def load(path_name: str) -> Analysis:
         columns=tuple(meta.get("returns", "").split()),
         query=doc.text,
         plain=meta.get("step", "").strip() == "plain",
+        example=_example(meta.get("example", "")),
     )
+
+
+def _example(text: str) -> dict[str, str]:
+    """``# example: area=Inverclyde | service=health visiting`` as parameters."""
+    pairs = (part.split("=", 1) for part in text.split("|") if "=" in part)
+    return {k.strip(): v.strip() for k, v in pairs}
 
 
 @cache
