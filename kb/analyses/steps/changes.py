@@ -9,7 +9,15 @@ from operator import attrgetter
 
 from kb.analyses import documents
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.timeline import PROPOSED, Arrangement, arrangements, parse_date, prefetch_arrangements, same_status
+from kb.analyses.timeline import (
+    AK,
+    PROPOSED,
+    Arrangement,
+    arrangements,
+    parse_date,
+    prefetch_arrangements,
+    same_status,
+)
 from kb.store.cache import shared
 from kb.store.fast import props_of
 from kb.store.querydoc import query_text
@@ -67,7 +75,8 @@ def changes(ctx: RunContext) -> list[Row]:
     for iri, state in tl.legal.items():
         kind = "instrument" if state.is_instrument else "provision"
         if inside(state.enacted) and state.is_instrument:
-            add(state.enacted, "enacted", kind, iri, f"enacted (Royal Assent, or made) on {state.enacted}")  # type: ignore[arg-type]
+            how = "received Royal Assent" if AK + "Act" in state.types else "made"
+            add(state.enacted, "enacted", kind, iri, f"{how} on {state.enacted}")  # type: ignore[arg-type]
         for c in state.commencements:
             if inside(c.on):
                 if c.full:
