@@ -9,6 +9,8 @@ import pytest
 from kb.analyses import run
 from kb.store import OxigraphStore
 
+D = date(2026, 5, 1)  # after the 2026 Act received Royal Assent; see tests/test_competency.py
+
 
 @pytest.fixture(scope="module")
 def store(kb_store: OxigraphStore) -> OxigraphStore:
@@ -230,10 +232,60 @@ def test_duties_reach_the_services_they_concern(store: OxigraphStore, service: s
     assert requirement in {r["requirement"].rsplit("/", 1)[-1] for r in rows}
 
 
-def test_the_seeds_joint_name_for_two_areas_says_which_two(store: OxigraphStore) -> None:
-    from kb.analyses.labels import ParameterError
+def test_the_seeds_joint_name_for_two_areas_answers_for_both(store: OxigraphStore) -> None:
+    """Seed 002 writes the shared board's areas as "Clackmannanshire/Stirling": the answer covers each area,
+    rows marked with the area they answer for, and says so."""
+    result = run(
+        store, "obligations", {"area": "Clackmannanshire/Stirling", "service": "care at home"}, date(2026, 5, 1)
+    )
+    assert result.columns[0] == "area"
+    by_area: dict[str, set[str]] = {}
+    for row in result.rows:
+        by_area.setdefault(row["area"], set()).add(row["requirement"].rsplit("/", 1)[-1])
+    assert set(by_area) == {"Clackmannanshire", "Stirling"}
+    for reqs in by_area.values():
+        assert {"req-strategic-plan", "req-annual-performance-report"} <= reqs
+    assert any("names 2 areas (Clackmannanshire, Stirling)" in n for n in result.notes)
+    councils = {p for r in result.rows if r["requirement"].endswith("adult-carer-support-plan") for p in r["preparers"]}
+    assert councils == {"Clackmannanshire Council", "Stirling Council"}
+    delegation = run(store, "delegation", {"area": "Clackmannanshire/Stirling"}, date(2026, 5, 1))
+    assert {r["area_label"] for r in delegation.rows} == {"Clackmannanshire", "Stirling"}
+    assert delegation.columns[0] != "area" or "area_label" in delegation.columns
+
+
+def test_a_name_that_joins_an_area_and_nothing_is_still_an_error(store: OxigraphStore) -> None:
+    from kb.analyses.labels import ParameterError, SeveralNamed
 
     with pytest.raises(ParameterError) as raised:
-        run(store, "obligations", {"area": "Clackmannanshire/Stirling", "service": "care at home"})
-    assert "names 2 areas" in str(raised.value)
-    assert {s.split(" (")[0] for s in raised.value.suggestions} >= {"Clackmannanshire", "Stirling"}
+        run(store, "obligations", {"area": "Clackmannanshire/Narnia", "service": "care at home"})
+    assert not isinstance(raised.value, SeveralNamed)
+
+
+def test_preparers_are_the_areas_own_bodies_by_name(store: OxigraphStore) -> None:
+    """Community justice partners for a council area are that area's council, health board and integration joint
+    board with the five national partners (s.13(2) Community Justice (Scotland) Act 2016); a national report
+    names its one preparer; a body the knowledge base does not name is described in words, never as a type."""
+    rows = run(store, "obligations", {"area": "Inverclyde", "service": "criminal justice social work"}, D).rows
+    by_req = {r["requirement"].rsplit("/", 1)[-1]: set(r["preparers"]) for r in rows}
+    assert by_req["req-cjoip"] == {
+        "Inverclyde Council",
+        "NHS Greater Glasgow and Clyde",
+        "Inverclyde Integration Joint Board",
+        "Police Service of Scotland",
+        "Scottish Fire and Rescue Service",
+        "Skills Development Scotland Co. Limited",
+        "Scottish Courts and Tribunals Service",
+        "Scottish Ministers",
+    }
+    assert by_req["req-cjs-national-report"] == {"Community Justice Scotland"}
+    cpc = run(store, "obligations", {"area": "Inverclyde", "service": "child protection"}, D).rows
+    words = {p for r in cpc if r["requirement"].endswith("req-cpc-annual-report") for p in r["preparers"]}
+    assert words == {"the child protection committee for Inverclyde (not recorded by name)"}
+
+
+@pytest.mark.parametrize("area", ["Highland", "Orkney Islands", "North Lanarkshire", "Argyll and Bute"])
+def test_no_preparer_is_shown_as_a_type(store: OxigraphStore, area: str) -> None:
+    for service in ["criminal justice social work", "children's social work", "adult social care", "child protection"]:
+        for row in run(store, "obligations", {"area": area, "service": service}, D).rows:
+            assert row["preparers"], (area, service, row["requirement"])
+            assert not any(p.startswith("(any") for p in row["preparers"]), (area, service, row)

@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.analyses.context import STEP_PACKAGE, STEPS, DefinitionError, RunContext, Step, step_module
-from kb.analyses.labels import ParameterError, normalise, resolve
+from kb.analyses.labels import ParameterError, SeveralNamed, index, normalise, resolve
 from kb.memory import collector_paused
 from kb.store import Store, term_text
 from kb.store.querydoc import QueryDoc, queries_in, query_path
@@ -35,6 +35,7 @@ __all__ = [
     "DefinitionError",
     "Param",
     "ParameterError",
+    "SeveralNamed",
     "UnknownAnalysis",
     "analyses",
     "run",
@@ -239,6 +240,7 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
                 key, str(given[key]), f"'{name}' has no parameter '{key}'", sorted(known) or ["(none)"]
             )
     resolved: dict[str, Any] = {}
+    several: SeveralNamed | None = None
     for p in analysis.params:
         value = given.get(p.name, p.default)
         if value is None:
@@ -246,7 +248,14 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
                 raise ParameterError(p.name, "", f"'{name}' needs --{p.name}: {p.description}")
             resolved[p.name] = None
             continue
-        resolved[p.name] = _resolve(store, p, str(value))
+        try:
+            resolved[p.name] = _resolve(store, p, str(value))
+        except SeveralNamed as e:
+            if several is not None:
+                raise
+            several, resolved[p.name] = e, None
+    if several is not None:
+        return _for_each(store, name, analysis, given, several, as_at)
     ctx = RunContext(store, name, analysis.query, resolved, as_at or date.today())
     with collector_paused():
         rows = _plain(ctx) if analysis.plain else STEPS[name](ctx)
@@ -263,6 +272,30 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
         if value is not None and key in given and isinstance(value, str) and value != given[key]:
             shown[key] = value
     return AnalysisResult(name, shown, list(analysis.columns), rows, ctx.as_at, ctx.notes)
+
+
+def _for_each(
+    store: Store, name: str, analysis: Analysis, given: dict[str, Any], several: SeveralNamed, as_at: date | None
+) -> AnalysisResult:
+    """One answer for a value that names several entities (the seeds' "Clackmannanshire/Stirling"): the
+    analysis run for each, rows marked with the one they answer for, notes kept once each."""
+    param = several.param
+    labels = index(store).display
+    columns = list(analysis.columns)
+    marked = param not in columns
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = [
+        f"'{several.value}' names {len(several.iris)} {param}s ({', '.join(labels(i) for i in several.iris)}); "
+        "the answer covers each in turn."
+    ]
+    when = as_at
+    for iri in several.iris:
+        part = run(store, name, {**given, param: iri}, as_at)
+        when = part.as_at
+        rows += [{param: labels(iri), **row} if marked else row for row in part.rows]
+        notes += [n for n in part.notes if n not in notes]
+    shown = {k: str(v) for k, v in given.items()}
+    return AnalysisResult(name, shown, [param, *columns] if marked else columns, rows, when or date.today(), notes)
 
 
 def _plain(ctx: RunContext) -> list[dict[str, Any]]:

@@ -39,6 +39,15 @@ class ParameterError(ValueError):
         return text
 
 
+class SeveralNamed(ParameterError):
+    """A value that names several entities on purpose, as the seeds write a shared board's areas
+    ("Clackmannanshire/Stirling"); an analysis answers for each of ``iris`` in turn."""
+
+    def __init__(self, param: str, value: str, iris: Sequence[str], suggestions: Sequence[str] = ()) -> None:
+        super().__init__(param, value, f"{param}: '{value}' names {len(iris)} entities", suggestions)
+        self.iris = list(iris)
+
+
 @dataclass(frozen=True)
 class Match:
     iri: str
@@ -288,9 +297,9 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
     if len(parts) > 1:  # "Clackmannanshire/Stirling": the seeds name a shared board's areas together
         named = [_exactly(idx, part, allowed) for part in parts]
         if all(named):
-            hints = [Match(i, idx.display(i), tuple(idx.types.get(i, ())), 1.0, text) for i in named if i]
-            message = f"{param}: '{text}' names {len(parts)} areas; ask about each of them"
-            raise ParameterError(param, text, message, _suggest(idx, hints))
+            iris = list(dict.fromkeys(i for i in named if i))
+            hints = [Match(i, idx.display(i), tuple(idx.types.get(i, ())), 1.0, text) for i in iris]
+            raise SeveralNamed(param, text, iris, _suggest(idx, hints))
     hints = search(store, text, types, limit=5)
     raise ParameterError(param, text, f"{param}: no {what} is called '{text}'", _suggest(idx, hints))
 

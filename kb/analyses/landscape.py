@@ -77,6 +77,27 @@ def bodies_in(ctx: RunContext, area: str) -> dict[str, set[str]]:
     return out
 
 
+def national_bodies(ctx: RunContext) -> dict[str, set[str]]:
+    """Body type → bodies of that type that serve no particular area (fetched once per store)."""
+
+    def fetch() -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for body, t in ctx.rows(("body", "type"), "fetch-national-bodies"):
+            out[t or ""].add(body or "")
+        return out
+
+    return shared(ctx.store, "national-bodies", fetch)
+
+
+def unnamed_preparer(ctx: RunContext, body_type: str, area: str, national: dict[str, set[str]]) -> str:
+    """Words for a preparer the knowledge base does not name: a national body of the type, or the area's own
+    body of the type (a child protection committee, the community justice partners) that is not recorded."""
+    kind = ctx.label(body_type)
+    if national.get(body_type):
+        return f"a {kind} (which one is not recorded)"
+    return f"the {kind} for {ctx.label(area)} (not recorded by name)"
+
+
 def first(values: list[str]) -> str:
     return sorted(values)[0] if values else ""
 

@@ -169,6 +169,7 @@ class AK(DefinedNamespace):
     coversService: URIRef
     cycle: URIRef
     dataSource: URIRef
+    declaredSize: URIRef
     delegatedTo: URIRef
     delegationStatus: URIRef
     dissolvedOn: URIRef
@@ -209,6 +210,7 @@ class AK(DefinedNamespace):
     periodStart: URIRef
     periodYears: URIRef
     preparedBy: URIRef
+    preparer: URIRef
     preparerType: URIRef
     provisionNumber: URIRef
     published: URIRef
@@ -228,6 +230,7 @@ class AK(DefinedNamespace):
     setAsideBy: URIRef
     setOutIn: URIRef
     shortTitle: URIRef
+    sizeCounts: URIRef
     status: URIRef
     statusAsAt: URIRef
     statutory: URIRef

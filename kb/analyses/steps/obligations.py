@@ -9,7 +9,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
-from kb.analyses.landscape import Landscape, arrangement_sources, arrangement_text, bodies_in, first, yes_no
+from kb.analyses.landscape import (
+    Landscape,
+    arrangement_sources,
+    arrangement_text,
+    bodies_in,
+    first,
+    national_bodies,
+    unnamed_preparer,
+    yes_no,
+)
 from kb.analyses.timeline import AK, Arrangement, arrangements, holding
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -31,6 +40,7 @@ def obligations(ctx: RunContext) -> list[Row]:
     for req, route, via in ctx.rows(("req", "route", "via"), bindings={"service": ox.NamedNode(service)}):
         candidates[req or ""].append((route or "", via or ""))
     bodies = bodies_in(ctx, area)
+    national = national_bodies(ctx)
     leads: dict[str, set[str]] = defaultdict(set)
     for lead_category, body in ctx.rows(("category", "body"), "cq-delegation", {"area": ox.NamedNode(area)}):
         leads[lead_category or ""].add(body or "")
@@ -111,7 +121,7 @@ def obligations(ctx: RunContext) -> list[Row]:
                 fed[req] = (expl, srcs, f"reports on {ctx.label(target)}")
                 break
     rows = [
-        _obligation_row(ctx, land, req, area, cats, delegated, bodies, *fed[req], lead_preparers.get(req))
+        _obligation_row(ctx, land, req, area, cats, delegated, (bodies, national), *fed[req], lead_preparers.get(req))
         for req in fed
     ]
     rows.sort(key=lambda r: (r["kind"] != "plan", r["requirement_label"].lower()))
@@ -125,22 +135,31 @@ def _obligation_row(
     area: str,
     cats: set[str],
     delegated: dict[str, list[Arrangement]],
-    bodies: dict[str, set[str]],
+    known: tuple[dict[str, set[str]], dict[str, set[str]]],
     expl: list[str],
     sources: list[dict[str, Any]],
     route: str,
     leads: set[str] | None = None,
 ) -> Row:
     d = land.details.get(req, {})
+    bodies, national = known
     preparers: list[str] = []
     prep_expl: list[str] = []
-    for t in sorted(d.get("preparerType", [])):
+    named = sorted(d.get("preparer", []))
+    if named:
+        preparers = ctx.labelled(named)
+        prep_expl.append(f"prepared by {', '.join(preparers)}, named as its preparer")
+    for t in [] if named else sorted(d.get("preparerType", [])):
         found: set[str] = set()
         if t in land.ia_types:
             found = {a.delegated_to for cat in cats for a in delegated.get(cat, []) if a.delegated_to}
             found = found or set(leads or ())
-        found = found or bodies.get(t, set())
-        names = ctx.labelled(found) if found else [f"(any {ctx.label(t)})"]
+        found = found or set(bodies.get(t, set()))
+        if found and t not in land.ia_types and yes_no(d.get("jointlyPrepared", [])) == "yes":
+            found |= national.get(t, set())  # partners acting jointly: the area's own and the national ones
+        if not found and len(national.get(t, set())) == 1:
+            found = set(national[t])
+        names = ctx.labelled(found) if found else [unnamed_preparer(ctx, t, area, national)]
         preparers.extend(names)
         prep_expl.append(f"prepared by {ctx.label(t)}: {', '.join(names)} in {ctx.label(area)}")
     basis = sorted(d.get("legalBasis", []))
