@@ -293,7 +293,7 @@ def test_cli_query_json_csv_table_and_errors(golden_home: GoldenHome, runner: Cl
     assert data["analysis"] == "obligations" and data["as_at"] == "2024-06-01"
     assert data["rows"][0]["explanation"] and "sources" in data["rows"][0]
     out = runner.invoke(main, [*base, "gaps", "--kind", "unknown-aspects", "--format", "csv"])
-    assert out.exit_code == 0 and out.output.startswith("kind,subject,subject_label,rule,missing")
+    assert out.exit_code == 0 and out.output.startswith("kind,finding,subject,subject_label,rule,missing")
     out = runner.invoke(main, [*base, "delegation", "--area", "Betashire"])
     assert out.exit_code == 0 and "kb:" not in out.output.splitlines()[0] and "conflict" in out.output
     assert "no arrangement recorded" in out.output

@@ -34,6 +34,7 @@ PAGES = [
     "/id/req-childrens-services-plan/network",
     "/ontology",
     "/about",
+    "/coverage",
 ]
 
 
@@ -284,3 +285,13 @@ def test_the_payload_is_shown_as_text(client: FlaskClient) -> None:
     html = client.get("/id/xss-probe").get_data(as_text=True)
     assert "Probe group &lt;script&gt;alert(" in html
     assert "&lt;b&gt;markup&lt;/b&gt; &amp;" in html
+
+
+def test_coverage_page_says_how_much_of_each_set_is_held(client: FlaskClient) -> None:
+    html = client.get("/coverage").get_data(as_text=True)
+    assert "Fixture indicator set" in html and "held in part" in html
+    assert "SHANARRI wellbeing indicators" in html and "not stated" in html
+    assert "ak:" not in html.split('id="main-content"', 1)[1].split("<footer", 1)[0]
+    data = client.get("/coverage.json").get_json()
+    fixture = next(s for s in data["sets"] if s["label"] == "Fixture indicator set")
+    assert fixture["declared"] == 40 and fixture["completeness"] == "partial"

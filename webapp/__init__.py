@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ("SPARQL", "/sparql"),
         ("Ontology", "/ontology"),
         ("Sources", "/sources"),
+        ("What it holds", "/coverage"),
         ("About", "/about"),
     ]
     app.wsgi_app = SuffixMiddleware(app.wsgi_app)  # type: ignore[method-assign]

@@ -157,6 +157,47 @@ def sources() -> Response:
     return page("sources.html", {"title": "Sources", "sources": rows})
 
 
+COMPLETENESS_WORDS = {
+    "complete": "complete",
+    "partial": "held in part",
+    "size not declared": "size not stated by its source",
+}
+
+
+@bp.get("/coverage")
+def coverage() -> Response:
+    """What the knowledge base holds of each set its sources define, and what the sources leave open, so that a
+    reader can tell an absence in an analysis from a set held only in part."""
+    from kb.stats import coverage as set_coverage
+
+    store = get_store()
+    sets = [
+        {
+            **row,
+            "href": local_href(str(row["set"] or "")),
+            "completeness_words": COMPLETENESS_WORDS.get(str(row["completeness"]), str(row["completeness"])),
+        }
+        for row in set_coverage(store)
+    ]
+    open_rows = store.select(query_text("stats-unknown-aspects")).records()
+    open_by_req: dict[str, dict[str, Any]] = {}
+    for r in open_rows:
+        entry = open_by_req.setdefault(
+            r["requirement"] or "",
+            {"href": local_href(r["requirement"] or ""), "label": r["label"] or "", "aspects": []},
+        )
+        entry["aspects"].append(r["aspect"])
+    data = {
+        "title": "What the knowledge base holds",
+        "sets": sets,
+        "summary": {
+            words: sum(1 for s in sets if s["completeness"] == key) for key, words in COMPLETENESS_WORDS.items()
+        },
+        "open": sorted(open_by_req.values(), key=lambda e: str(e["label"]).lower()),
+    }
+    return page("coverage.html", data)
+
+
 def not_found(name: str, kind: str) -> Response:
     data = {"title": "Page not found", "kind": kind, "name": name, "suggestions": finder.suggest(name)}
     if requested_format(RDF_FORMATS) in ("json", "ttl", "jsonld"):

@@ -146,6 +146,11 @@ def build(obj: Context, no_reason: bool, no_shacl: bool, full: bool, quiet: bool
         f"{report['source_folders']} sources ({report['unconfirmed_assertions']} unconfirmed) in "
         f"{report['timings_seconds']['total']:.1f}s (SHACL: {report['shacl']['mode']})"  # type: ignore[index]
     )
+    sets = report["coverage"]["summary"]  # type: ignore[index]
+    click.echo(
+        f"sets: {sets['complete']} complete, {sets['partial']} held in part, {sets['size not declared']} of a size "
+        "no source declares (alignkb stats lists each)"
+    )
     notes = [Problem.from_dict(p) for p in report["checks"]["problems"]]  # type: ignore[index]
     echo_notes(notes, fail_on)
 
@@ -246,6 +251,21 @@ def stats(obj: Context, fmt: str) -> None:
     click.echo(f"\ndates not recorded ({sum(counts.values())} entities; the time views say 'not known' for them):")
     for kind, count in counts.items():
         click.echo(f"  {count:>6}  {kind}")
+    summary = result.coverage_summary()
+    click.echo(
+        f"\ncompleteness of sets ({summary['complete']} complete, {summary['partial']} partial, "
+        f"{summary['size not declared']} of a size no source declares; gaps say 'not known' where a set is partial):"
+    )
+    for set_row in result.coverage:
+        declared = set_row["declared"] if set_row["declared"] is not None else "?"
+        click.echo(
+            f"  {set_row['recorded']:>4} of {declared:<4} {set_row['completeness']:<17}  {set_row['label'] or set_row['set']}"
+        )
+    aspects = result.unknown_aspect_counts()
+    n_reqs = len({r["requirement"] for r in result.unknown_aspects})
+    click.echo(f"\naspects of requirements the sources leave open ({n_reqs} requirements):")
+    for aspect, count in aspects.items():
+        click.echo(f"  {count:>6}  {aspect}")
     if result.unconfirmed:
         click.echo("\nunconfirmed facts:")
         for fact in result.unconfirmed:

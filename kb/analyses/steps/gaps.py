@@ -4,8 +4,12 @@ what is missing, with the rule that found it."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from kb.analyses.context import Row, RunContext, step
+from kb.analyses.timeline import AK
+
+IND_SET = AK + "IndicatorSet"
 
 RULES = {
     "outcome-no-indicator": "no indicator measures this outcome (nor an outcome it exactly or closely matches)",
@@ -18,15 +22,68 @@ RULES = {
 }
 
 
+@dataclass(frozen=True)
+class SetCoverage:
+    """How much of a set the knowledge base records against how many members its source declares."""
+
+    iri: str
+    framework: str | None
+    declared: int | None
+    recorded: int
+
+    @property
+    def complete(self) -> bool:
+        return self.declared is not None and self.recorded >= self.declared
+
+    def words(self, ctx: RunContext) -> str:
+        if self.declared is None:
+            return f"{ctx.label(self.iri)} holds {self.recorded} members; how many it should have is not recorded"
+        return f"{ctx.label(self.iri)} holds {self.recorded} of {self.declared}"
+
+
+def set_coverage(ctx: RunContext) -> list[SetCoverage]:
+    out = []
+    for iri, framework, declared, recorded in ctx.rows(
+        ("set", "framework", "declared", "recorded"), "fetch-set-coverage"
+    ):
+        out.append(SetCoverage(iri or "", framework, int(declared) if declared else None, int(recorded or 0)))
+    return out
+
+
+def _why_not_known(ctx: RunContext, frameworks: set[str], sets: list[SetCoverage]) -> str | None:
+    """Why an outcome without an indicator is not a finding: the indicator sets that could measure it are not
+    all recorded in full (or none is recorded). None when the absence is a finding."""
+    if not frameworks:
+        return "not known: the outcome belongs to no framework with a recorded indicator set"
+    relevant = [c for c in sets if c.framework in frameworks and ctx.labels.types.get(c.iri, set()) & {IND_SET}]
+    if not relevant:
+        names = ", ".join(sorted(ctx.label(f) for f in frameworks))
+        return f"not known: no indicator set of {names} is recorded"
+    partial = [c for c in relevant if not c.complete]
+    if partial:
+        return "not known: " + "; ".join(c.words(ctx) for c in sorted(partial, key=lambda c: c.iri))
+    return None
+
+
 @step("gaps")
 def gaps(ctx: RunContext) -> list[Row]:
     wanted = ctx.params.get("kind") or "all"
+    frameworks: dict[str, set[str]] = defaultdict(set)
+    proposed: set[str] = set()
+    for outcome, framework, is_proposed in ctx.rows(("outcome", "framework", "proposed"), "fetch-outcome-frameworks"):
+        if framework:
+            frameworks[outcome or ""].add(framework)
+        if is_proposed == "true":
+            proposed.add(outcome or "")
+    coverage = set_coverage(ctx)
     applying = ctx.timeline.applying(ctx.as_at)
     facts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     preparers: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for kind_, subject_, by, by_kind, preparer in ctx.rows(("kind", "subject", "by", "byKind", "preparer")):
         kind, subject = kind_ or "", subject_ or ""
         if wanted not in ("all", kind):
+            continue
+        if kind.startswith("outcome-") and subject in proposed:
             continue
         key = (kind, subject)
         facts.setdefault(key, defaultdict(set))  # register the subject even when nothing covers it
@@ -50,6 +107,7 @@ def gaps(ctx: RunContext) -> list[Row]:
                     subject,
                     "; ".join(aspects),
                     [f"{ctx.name_of(subject)} has unknown aspect '{a}'" for a in aspects],
+                    finding="not known",
                 )
             )
         elif kind == "boundary-handover":
@@ -63,21 +121,39 @@ def gaps(ctx: RunContext) -> list[Row]:
                 for r, ts in sorted(by_req.items())
             ]
             missing = "a handover between " + " and ".join(ctx.labelled(types))
-            out.append(_row(ctx, kind, subject, missing, expl))
+            out.append(_row(ctx, kind, subject, missing, expl, finding="handover"))
         elif not any(found.values()):
             missing = {
                 "outcome-no-indicator": "an indicator that measures it",
                 "outcome-not-addressed": "a requirement or plan that addresses it",
                 "population-not-covered": "a requirement or plan that covers it",
             }[kind]
-            out.append(_row(ctx, kind, subject, missing, [f"{ctx.name_of(subject)}: {RULES[kind]}"]))
-    out.sort(key=lambda r: (list(RULES).index(r["kind"]), r["subject_label"].lower(), r["subject"]))
+            expl = [f"{ctx.name_of(subject)}: {RULES[kind]}"]
+            why = (
+                _why_not_known(ctx, frameworks.get(subject, set()), coverage)
+                if kind == "outcome-no-indicator"
+                else None
+            )
+            if why:
+                expl.append(f"this absence may only reflect what is recorded ({why.removeprefix('not known: ')})")
+                out.append(_row(ctx, kind, subject, why, expl, finding="not known"))
+            else:
+                out.append(_row(ctx, kind, subject, missing, expl))
+    if proposed and wanted in ("all", "outcome-no-indicator", "outcome-not-addressed"):
+        ctx.notes.append(
+            f"{len(proposed)} outcome(s) of proposed frameworks or sets are left out: a proposal is not yet "
+            "something plans must address or indicators must measure."
+        )
+    out.sort(
+        key=lambda r: (list(RULES).index(r["kind"]), r["finding"] != "gap", r["subject_label"].lower(), r["subject"])
+    )
     return out
 
 
-def _row(ctx: RunContext, kind: str, subject: str, missing: str, explanation: list[str]) -> Row:
+def _row(ctx: RunContext, kind: str, subject: str, missing: str, explanation: list[str], finding: str = "gap") -> Row:
     return {
         "kind": kind,
+        "finding": finding,
         "subject": subject,
         "subject_label": ctx.label(subject),
         "rule": RULES[kind],

@@ -1,0 +1,101 @@
+"""Gaps on the real knowledge base report an absence as a finding only when the set or link it depends on is
+recorded in full; otherwise they say "not known" and how much of the set is held (issue 15)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kb.analyses import run
+from kb.store import OxigraphStore, term_text
+from kb.store.querydoc import query_text
+
+D = date(2026, 5, 1)
+AK = "https://w3id.org/alignkb/ontology#"
+
+
+@pytest.fixture(scope="module")
+def store(kb_store: OxigraphStore) -> OxigraphStore:
+    return kb_store
+
+
+def coverage(store: OxigraphStore) -> dict[str, tuple[str | None, int | None, int]]:
+    out = {}
+    for row in store.select(query_text("fetch-set-coverage")).rows:
+        declared = term_text(row.get("declared"))
+        out[term_text(row["set"]) or ""] = (
+            term_text(row.get("framework")),
+            int(declared) if declared else None,
+            int(term_text(row["recorded"]) or 0),
+        )
+    return out
+
+
+def test_a_missing_indicator_is_a_finding_only_where_every_indicator_set_of_its_framework_is_complete(
+    store: OxigraphStore,
+) -> None:
+    sets = coverage(store)
+    partial_frameworks = {
+        fw
+        for iri, (fw, declared, recorded) in sets.items()
+        if fw and (declared is None or recorded < declared) and AK + "IndicatorSet" in _types(store, iri)
+    }
+    result = run(store, "gaps", {"kind": "outcome-no-indicator"}, D)
+    assert result.rows
+    frameworks = _outcome_frameworks(store)
+    for row in result.rows:
+        if row["finding"] == "gap":
+            assert frameworks.get(row["subject"]), row
+            assert not frameworks[row["subject"]] & partial_frameworks, row
+        else:
+            assert row["finding"] == "not known" and row["missing"].startswith("not known: "), row
+
+
+def test_proposed_outcomes_are_not_gaps(store: OxigraphStore) -> None:
+    result = run(store, "gaps", {}, D)
+    assert not [r for r in result.rows if "(proposed 2024)" in r["subject_label"]]
+    assert any("proposed frameworks" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "group", ["carers", "adult carers", "young carers", "children whose parents use adult services"]
+)
+def test_carers_and_children_of_adult_service_users_are_covered(store: OxigraphStore, group: str) -> None:
+    rows = run(store, "gaps", {"kind": "population-not-covered"}, D).rows
+    assert group not in {r["subject_label"] for r in rows}
+
+
+def test_coverage_links_carry_meaning(store: OxigraphStore) -> None:
+    def covering(group: str) -> set[str]:
+        q = f"SELECT ?r WHERE {{ ?r <{AK}coversPopulation> <https://w3id.org/alignkb/id/{group}> }}"
+        return {(term_text(r["r"]) or "").rsplit("/", 1)[-1] for r in store.select(q).rows}
+
+    assert "req-local-carer-strategy" in covering("pop-carers")
+    assert "req-local-carer-strategy" in covering("pop-young-carers")
+    assert "req-young-carer-statement" in covering("pop-young-carers")
+    assert {"req-corporate-parenting-plan", "req-corporate-parenting-report"} <= covering("pop-care-leavers")
+    assert {"req-childrens-services-plan", "req-strategic-plan"} <= covering(
+        "pop-children-of-parents-using-adult-services"
+    )
+
+
+def test_transitions_to_adult_services_remain_a_real_gap(store: OxigraphStore) -> None:
+    """The seeds' own finding: no plan duty covers young people moving to adult services as such."""
+    rows = run(store, "gaps", {"kind": "population-not-covered"}, D).rows
+    found = {r["subject_label"]: r for r in rows}
+    assert found["young people moving to adult services"]["finding"] == "gap"
+
+
+def _types(store: OxigraphStore, iri: str) -> set[str]:
+    q = f"SELECT ?t WHERE {{ <{iri}> a ?t }}"
+    return {term_text(r["t"]) or "" for r in store.select(q).rows}
+
+
+def _outcome_frameworks(store: OxigraphStore) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for row in store.select(query_text("fetch-outcome-frameworks")).rows:
+        fw = term_text(row.get("framework"))
+        if fw:
+            out.setdefault(term_text(row["outcome"]) or "", set()).add(fw)
+    return out
