@@ -38,8 +38,12 @@ DELEGATION = {
     "undelegated": "Undelegated",
 }
 CYCLES = {
+    "quarterly": "Quarterly",
     "annual": "Annual",
+    "two-yearly": "Biennial",
+    "biennial": "Biennial",
     "three-yearly": "ThreeYearly",
+    "four-yearly": "FourYearly",
     "five-yearly": "FiveYearly",
     "once": "OneOff",
     "kept under review": "KeptUnderReview",

@@ -29,6 +29,7 @@ class AK(DefinedNamespace):
     _fail = True
     _NS = Namespace(BASE + "ontology#")
     _extras = [  # noqa: RUF012 (rdflib DefinedNamespace API)
+        "bt-adult-protection-committee",
         "bt-alcohol-and-drug-partnership",
         "bt-chief-officers-group",
         "bt-chief-social-work-officer",
@@ -58,6 +59,7 @@ class AK(DefinedNamespace):
     Area: URIRef
     Article: URIRef
     Assertion: URIRef
+    Biennial: URIRef
     Bill: URIRef
     Body: URIRef
     BodyCorporateModel: URIRef
@@ -82,6 +84,7 @@ class AK(DefinedNamespace):
     ExactCorrespondence: URIRef
     Finding: URIRef
     FiveYearly: URIRef
+    FourYearly: URIRef
     Foundation: URIRef
     FrameworkComponent: URIRef
     Gap: URIRef
@@ -117,6 +120,7 @@ class AK(DefinedNamespace):
     ProposedDelegation: URIRef
     Prospective: URIRef
     Provision: URIRef
+    Quarterly: URIRef
     Recommendation: URIRef
     Repealed: URIRef
     ReportRequirement: URIRef
