@@ -72,7 +72,7 @@ def test_parameters_match_the_product_brief() -> None:
     sig = {n: [(p.name, p.optional) for p in a.params] for n, a in analyses().items()}
     assert sig["obligations"] == [("area", False), ("service", False)]
     assert sig["overlaps"] == [("by", True), ("min", True)]
-    assert sig["duplicate-reporting"] == [("area", True)]
+    assert sig["duplicate-reporting"] == [("area", True), ("body", True)]  # body: issue 16
     assert sig["gaps"] == [("kind", True)]
     assert sig["burden"] == [("area", True), ("body", True)]
     assert sig["landscape-at"] == [("date", False)]

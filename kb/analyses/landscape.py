@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,32 @@ def unnamed_preparer(ctx: RunContext, body_type: str, area: str, national: dict[
     if national.get(body_type):
         return f"a {kind} (which one is not recorded)"
     return f"the {kind} for {ctx.label(area)} (not recorded by name)"
+
+
+def typed_somewhere(ctx: RunContext) -> set[str]:
+    """Body types that have at least one body recorded anywhere (fetched once per store)."""
+
+    def fetch() -> set[str]:
+        return {t or "" for (t,) in ctx.rows(("type",), "fetch-typed-somewhere")}
+
+    return shared(ctx.store, "typed-somewhere", fetch)
+
+
+def recipient_names(ctx: RunContext, recipients: Iterable[str], bodies: dict[str, set[str]] | None) -> list[str]:
+    """Recipients in words. Without an area, as recorded. In an area, a body type is the area's own bodies of that
+    type; a type with bodies elsewhere but none here does not apply here (an integration joint monitoring committee
+    in an area with an integration joint board) and is left out; a type with no bodies recorded at all stays as
+    words."""
+    out: set[str] = set()
+    anywhere = typed_somewhere(ctx) if bodies is not None else set()
+    for r in recipients:
+        if bodies is not None and bodies.get(r):
+            out |= set(ctx.labelled(bodies[r]))
+        elif bodies is not None and r in anywhere and r not in national_bodies(ctx):
+            continue
+        else:
+            out.add(ctx.label(r))
+    return sorted(out, key=str.lower)
 
 
 def first(values: list[str]) -> str:

@@ -258,9 +258,8 @@ def stats(obj: Context, fmt: str) -> None:
     )
     for set_row in result.coverage:
         declared = set_row["declared"] if set_row["declared"] is not None else "?"
-        click.echo(
-            f"  {set_row['recorded']:>4} of {declared:<4} {set_row['completeness']:<17}  {set_row['label'] or set_row['set']}"
-        )
+        name = set_row["label"] or set_row["set"]
+        click.echo(f"  {set_row['recorded']:>4} of {declared:<4} {set_row['completeness']:<17}  {name}")
     aspects = result.unknown_aspect_counts()
     n_reqs = len({r["requirement"] for r in result.unknown_aspects})
     click.echo(f"\naspects of requirements the sources leave open ({n_reqs} requirements):")

@@ -108,61 +108,141 @@ def _indicator_index(ctx: RunContext) -> _IndicatorIndex:
     return shared(ctx.store, "indicator-index", make)
 
 
+class _Lines:
+    """Reporting lines: a requirement and the reports on it (ak:reportsOn, transitively) are one line."""
+
+    def __init__(self, land: Landscape, reqs: set[str]) -> None:
+        self.clusters = _Clusters()
+        for r in reqs:
+            self.clusters.find(r)
+            for target in land.details.get(r, {}).get("reportsOn", []):
+                if target in reqs:
+                    self.clusters.join(r, target)
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for r in reqs:
+            self.members[self.clusters.find(r)].add(r)
+        # the line is named after its plan (the requirement the others report on), else its first report
+        self.head: dict[str, str] = {}
+        for root, ms in self.members.items():
+            heads = [m for m in ms if not set(land.details.get(m, {}).get("reportsOn", [])) & ms]
+            self.head[root] = sorted(heads or ms)[0]
+
+    def of(self, req: str) -> str:
+        return self.clusters.find(req)
+
+
+def _names(ctx: RunContext, iris: set[str], bodies: dict[str, set[str]] | None) -> list[str]:
+    """Body types named as the area's own bodies where an area is given and it has them."""
+    out: set[str] = set()
+    for iri in iris:
+        if bodies is not None and bodies.get(iri):
+            out |= set(ctx.labelled(bodies[iri]))
+        else:
+            out.add(ctx.label(iri))
+    return sorted(out, key=str.lower)
+
+
 @step("duplicate-reporting")
 def duplicate_reporting(ctx: RunContext) -> list[Row]:
-    area = ctx.params.get("area")
-    land = Landscape.fetch(ctx)
-    applying = ctx.timeline.applying(ctx.as_at)
-    allowed = applying
-    if area:
-        from kb.analyses.landscape import bodies_in
+    from kb.analyses.correspondence import sentence
+    from kb.analyses.landscape import bodies_in, recipient_names
 
-        served = set(bodies_in(ctx, area))
-        allowed = frozenset(r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & served)
+    area, body = ctx.params.get("area"), ctx.params.get("body")
+    land = Landscape.fetch(ctx)
+    applying = set(ctx.timeline.applying(ctx.as_at))
+    bodies = bodies_in(ctx, area) if area else None
+    allowed = set(applying)
+    if bodies is not None:
+        allowed = {r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & set(bodies)}
+    body_types = (set(_body_types(ctx, body)) or {body}) if body else set()
     index = _indicator_index(ctx)
-    sets = index.sets
-    reports: dict[str, set[str]] = {}
+    lines = _Lines(land, applying)
+    reported: dict[str, set[str]] = defaultdict(set)  # measure root -> requirements
+    inds_of: dict[str, set[str]] = defaultdict(set)
     for ind, reqs in index.reports.items():
         kept = reqs & allowed
+        root = index.root(ind)
         if kept:
-            reports[ind] = kept
-    members: dict[str, set[str]] = defaultdict(set)
-    for ind in set(sets) | set(reports):
-        members[index.root(ind)].add(ind)
+            reported[root] |= kept
+            inds_of[root].add(ind)
     out: list[Row] = []
-    for root, inds in members.items():
-        c_sets = {s for i in inds for s in sets.get(i, ())}
-        c_reports = {r for i in inds for r in reports.get(i, ())}
-        if len(c_reports) < 2 and (area or len(c_sets) < 2):
+    for root, reqs in reported.items():
+        by_line: dict[str, set[str]] = defaultdict(set)
+        for r in reqs:
+            by_line[lines.of(r)].add(r)
+        if len(by_line) < 2:
             continue
-        names = ctx.labelled(inds)
-        recipients = {x for r in c_reports for x in land.details.get(r, {}).get("recipient", [])}
-        expl = []
-        for i in sorted(inds, key=lambda i: ctx.label(i).lower()):
-            in_sets = ", ".join(ctx.labelled(sets.get(i, ()))) or "no set"
-            by = ", ".join(ctx.labelled(reports.get(i, ()))) or "no report that applies"
-            expl.append(f"{ctx.name_of(i)} in {in_sets}; reported in {by}")
-        for r in sorted(c_reports):
-            to = ", ".join(ctx.labelled(land.details.get(r, {}).get("recipient", []))) or "no recipient recorded"
-            expl.append(f"{ctx.label(r)} goes to {to}")
+        line_facts = {}
+        for line, rs in by_line.items():
+            whole = lines.members[line]
+            preparers = {t for r in whole for t in land.details.get(r, {}).get("preparerType", [])}
+            recipients = {x for r in rs for x in land.details.get(r, {}).get("recipient", [])}
+            line_facts[line] = (frozenset(preparers), frozenset(recipients))
+        if body_types and not any(prep & body_types for prep, _r in line_facts.values()):
+            continue  # the body prepares none of these lines
+        if len(set(line_facts.values())) < 2 and all(rec for _p, rec in line_facts.values()):
+            continue  # every line goes from the same preparers to the same recipients: one channel, not duplication
+        inds = inds_of[root]
+        all_recipients = {x for _p, rec in line_facts.values() for x in rec}
+        all_preparers = {x for prep, _r in line_facts.values() for x in prep}
+        expl: list[str] = []
+        line_names: list[str] = []
+        for line in sorted(by_line, key=lambda ln: ctx.label(lines.head[ln]).lower()):
+            head = lines.head[line]
+            others = sorted(lines.members[line] - {head}, key=lambda r: ctx.label(r).lower())
+            name = ctx.label(head) + (f" (with {', '.join(ctx.label(o) for o in others)})" if others else "")
+            line_names.append(name)
+            prep, rec = line_facts[line]
+            carried = ", ".join(sorted(ctx.label(r) for r in by_line[line]))
+            expl.append(
+                f"reporting line '{name}': {carried} carries it, prepared by "
+                f"{', '.join(_names(ctx, set(prep), bodies)) or 'no preparer recorded'}, sent to "
+                f"{', '.join(recipient_names(ctx, rec, bodies)) or 'no recipient recorded'}"
+            )
         cluster_links = sorted((a, rel, b) for a, rel, b in index.links.get(root, ()) if a in inds)
-        expl += [
-            f"{ctx.label(a)} {rel.rsplit('#', 1)[-1]} {ctx.label(b)}: the same measure" for a, rel, b in cluster_links
-        ]
+        correspondences = [sentence(ctx, a, rel, b) for a, rel, b in cluster_links]
+        expl += [f"the same measure because {c}" for c in correspondences]
+        for i in sorted(inds, key=lambda i: ctx.label(i).lower()):
+            by = ", ".join(sorted(ctx.label(r) for r in index.reports.get(i, set()) & reqs))
+            expl.append(f"{ctx.name_of(i)} is reported in {by}")
         triples: list[tuple[str, str, Any]] = list(cluster_links)
-        triples += [(i, AK + "inSet", s) for i in sorted(inds) for s in sorted(sets.get(i, ()))]
+        for r in sorted(reqs):
+            for i in sorted(inds):
+                direct = (r, AK + "reportsIndicator", i)
+                via = [(r, AK + "reportsIndicator", s) for s in sorted(index.sets.get(i, ()))]
+                triples += [direct, *via]
+        names = ctx.labelled(inds)
         out.append(
             {
                 "measure": names[0],
                 "indicators": sorted(inds),
-                "indicator_sets": ctx.labelled(c_sets),
-                "reports": ctx.labelled(c_reports),
-                "recipients": ctx.labelled(recipients),
-                "n_reports": len(c_reports),
-                "n_sets": len(c_sets),
+                "lines": line_names,
+                "reports": sorted({ctx.label(r) for r in reqs}, key=str.lower),
+                "preparers": _names(ctx, all_preparers, bodies),
+                "recipients": recipient_names(ctx, all_recipients, bodies),
+                "correspondence": correspondences,
+                "n_lines": len(by_line),
+                "n_recipients": len(all_recipients),
                 "explanation": expl,
                 "sources": ctx.provenance.many(triples),
             }
         )
-    out.sort(key=lambda r: (-r["n_reports"], -r["n_sets"], r["measure"].lower(), r["indicators"]))
+    out.sort(key=lambda r: (-r["n_lines"], -r["n_recipients"], r["measure"].lower(), r["indicators"]))
+    if len(out) > MAX_ROWS:
+        ctx.notes.append(f"{len(out)} measures found; the first {MAX_ROWS} are shown.")
+        out = out[:MAX_ROWS]
     return out
+
+
+def _body_types(ctx: RunContext, body: str) -> list[str]:
+    """The body types (with broader ones) of a body; a body type stands for itself."""
+    types = ctx.labels.types.get(body, set())
+    if AK + "BodyType" in types:
+        return [body]
+    return [t or "" for (t,) in ctx.rows(("type",), "fetch-body-types", {"body": _node(body)})]
+
+
+def _node(iri: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)

@@ -16,6 +16,7 @@ from kb.analyses.landscape import (
     bodies_in,
     first,
     national_bodies,
+    recipient_names,
     unnamed_preparer,
     yes_no,
 )
@@ -181,14 +182,9 @@ def _obligation_row(
         "preparers": sorted(set(preparers)),
         "jointly": yes_no(d.get("jointlyPrepared", [])),
         "cycle": ctx.label(first(d.get("cycle", []))) if d.get("cycle") else "unknown",
-        "recipients": sorted({name for r in d.get("recipient", []) for name in _recipient_names(ctx, r, bodies)}),
+        "recipients": recipient_names(ctx, d.get("recipient", []), bodies),
         "due": due,
         "legal_basis": basis or sorted(d.get("basisDocument", [])),
         "explanation": [*expl, *prep_expl, *basis_expl],
         "sources": sources + ctx.provenance.many(triples),
     }
-
-
-def _recipient_names(ctx: RunContext, recipient: str, bodies: dict[str, set[str]]) -> list[str]:
-    """A recipient named by type (\"health board\") is the area's own body of that type where one is recorded."""
-    return ctx.labelled(bodies[recipient]) if bodies.get(recipient) else [ctx.label(recipient)]
