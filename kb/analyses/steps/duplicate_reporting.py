@@ -8,30 +8,11 @@ from typing import Any
 
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.landscape import Landscape
+from kb.analyses.lines import Clusters, Lines
 from kb.analyses.timeline import AK
 from kb.store.cache import shared
 
-WEIGHTS = {"outcomes": 0.4, "populations": 0.2, "services": 0.2, "preparers": 0.2}
 MAX_ROWS = 1000
-
-
-class _Clusters:
-    """Union-find over indicators joined by exact/close matches."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass
@@ -94,7 +75,7 @@ def _memberships(ctx: RunContext) -> tuple[dict[str, set[str]], dict[str, set[st
 def _indicator_index(ctx: RunContext) -> _IndicatorIndex:
     def make() -> _IndicatorIndex:
         sets, reports = _memberships(ctx)
-        clusters = _Clusters()
+        clusters = Clusters()
         found: list[tuple[str, str, str]] = []
         for a, b, rel in ctx.rows(("a", "b", "relation"), "fetch-indicator-matches"):
             clusters.join(a or "", b or "")
@@ -106,29 +87,6 @@ def _indicator_index(ctx: RunContext) -> _IndicatorIndex:
         return _IndicatorIndex(dict(sets), dict(reports), roots, dict(links))
 
     return shared(ctx.store, "indicator-index", make)
-
-
-class _Lines:
-    """Reporting lines: a requirement and the reports on it (ak:reportsOn, transitively) are one line."""
-
-    def __init__(self, land: Landscape, reqs: set[str]) -> None:
-        self.clusters = _Clusters()
-        for r in reqs:
-            self.clusters.find(r)
-            for target in land.details.get(r, {}).get("reportsOn", []):
-                if target in reqs:
-                    self.clusters.join(r, target)
-        self.members: dict[str, set[str]] = defaultdict(set)
-        for r in reqs:
-            self.members[self.clusters.find(r)].add(r)
-        # the line is named after its plan (the requirement the others report on), else its first report
-        self.head: dict[str, str] = {}
-        for root, ms in self.members.items():
-            heads = [m for m in ms if not set(land.details.get(m, {}).get("reportsOn", [])) & ms]
-            self.head[root] = sorted(heads or ms)[0]
-
-    def of(self, req: str) -> str:
-        return self.clusters.find(req)
 
 
 def _names(ctx: RunContext, iris: set[str], bodies: dict[str, set[str]] | None) -> list[str]:
@@ -156,7 +114,7 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
         allowed = {r for r in applying if set(land.details.get(r, {}).get("preparerType", [])) & set(bodies)}
     body_types = (set(_body_types(ctx, body)) or {body}) if body else set()
     index = _indicator_index(ctx)
-    lines = _Lines(land, applying)
+    lines = Lines(land, applying)
     reported: dict[str, set[str]] = defaultdict(set)  # measure root -> requirements
     inds_of: dict[str, set[str]] = defaultdict(set)
     for ind, reqs in index.reports.items():
