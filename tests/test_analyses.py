@@ -71,7 +71,7 @@ def test_every_analysis_of_the_product_brief_is_defined_once() -> None:
 def test_parameters_match_the_product_brief() -> None:
     sig = {n: [(p.name, p.optional) for p in a.params] for n, a in analyses().items()}
     assert sig["obligations"] == [("area", False), ("service", False)]
-    assert sig["overlaps"] == [("by", True), ("min", True)]
+    assert sig["overlaps"] == [("by", True), ("min", True), ("same-line", True)]  # same-line: issue 16
     assert sig["duplicate-reporting"] == [("area", True), ("body", True)]  # body: issue 16
     assert sig["gaps"] == [("kind", True)]
     assert sig["burden"] == [("area", True), ("body", True)]
