@@ -249,3 +249,24 @@ def test_every_analysis_answers_its_example_on_the_real_knowledge_base(store: Ox
     assert required <= set(analysis.example), f"cq-{name}.rq needs an '# example:' giving {sorted(required)}"
     result = run(store, name, analysis.example, D)
     assert result.rows, f"the example of {name} answers nothing on {D}"
+
+
+def test_crosswalk_takes_a_framework_by_its_known_name_and_says_what_each_link_rests_on(
+    store: OxigraphStore,
+) -> None:
+    """Issue 16: the National Performance Framework by name stands for its current version's outcomes, so the nine
+    health and wellbeing outcomes line up with them; each link is the curators' judgement, with their reasoning."""
+    result = run(
+        store,
+        "crosswalk",
+        {"from": "National Health and Wellbeing Outcomes", "to": "National Performance Framework"},
+        D,
+    )
+    linked = [r for r in result.rows if r["from_item"] and r["relation"] != "no match"]
+    assert {local(r["from_item"]) for r in linked} >= {f"hwb-outcome-{n}" for n in range(1, 9)}
+    assert {r["to_label"] for r in linked} >= {"Health", "Communities"}
+    assert all(r["basis"] in ("stated by a source", "the curators' judgement") for r in linked)
+    judged = [r for r in linked if r["basis"] == "the curators' judgement"]
+    assert judged and all(len(r["explanation"]) >= 2 for r in judged)
+    assert not [r for r in result.rows if "(proposed 2024)" in r["to_label"]]
+    assert not [r for r in result.rows if local(r["to_item"] or "x").startswith("npf-ind-")]
