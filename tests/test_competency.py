@@ -270,3 +270,16 @@ def test_crosswalk_takes_a_framework_by_its_known_name_and_says_what_each_link_r
     assert judged and all(len(r["explanation"]) >= 2 for r in judged)
     assert not [r for r in result.rows if "(proposed 2024)" in r["to_label"]]
     assert not [r for r in result.rows if local(r["to_item"] or "x").startswith("npf-ind-")]
+
+
+def test_alignment_follows_the_frameworks_so_plans_meet_across_them(store: OxigraphStore) -> None:
+    """Issue 16: the strategic plan must address the health and wellbeing outcomes, which contribute to National
+    Outcomes; the children's services plan's SHANARRI indicators contribute to them too, so the two plans meet on
+    NPF Health, marked as derived rather than direct."""
+    rows = run(store, "alignment", {}, D).rows
+    cells = {(local(r["requirement"]), local(r["outcome"])): r for r in rows}
+    sp = cells[("req-strategic-plan", "npf-outcome-health")]
+    csp = cells[("req-childrens-services-plan", "npf-outcome-health")]
+    assert sp["alignment"] == csp["alignment"] == "through the frameworks"
+    assert cells[("req-strategic-plan", "hwb-outcome-1")]["alignment"] == "direct"
+    assert "curators' judgement" in " ".join(sp["explanation"]) and sp["sources"]

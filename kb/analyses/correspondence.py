@@ -4,6 +4,7 @@ overlaps, alignment, crosswalk) so that each says the same thing the same way.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.analyses.context import RunContext
@@ -35,6 +36,7 @@ def _index(ctx: RunContext) -> dict[tuple[str, str, str], Basis]:
         cols = ("a", "relation", "b", "confidence", "comment")
         for a, rel, b, confidence, comment in ctx.rows(cols, "fetch-correspondence-basis"):
             key = (a or "", (rel or "").rsplit("#", 1)[-1], b or "")
+            comment = re.sub(r"^(Curatorial|Curators'?) judgement:\s*", "", comment or "")
             stated = (confidence or "").endswith("#Confirmed")
             found.setdefault(key, []).append((stated, comment or ""))
         out: dict[tuple[str, str, str], Basis] = {}

@@ -12,6 +12,12 @@ from kb.analyses.landscape import Landscape, bodies_in
 from kb.analyses.timeline import AK
 
 ROUTES = ("outcome", "set", "framework")  # the most direct first
+DERIVED = "correspondence"  # reached only through a typed correspondence from an outcome it must address
+FOLLOW = {
+    "contributesTo": "contributes to",
+    "exactMatch": "is the same as",
+    "closeMatch": "is nearly the same as",
+}
 Route = tuple[str, str, str]  # (via, what the requirement must address, the outcome set between it and the outcome)
 
 
@@ -40,6 +46,7 @@ def alignment(ctx: RunContext) -> list[Row]:
         _row(ctx, req, outcome, routes, sets.get(outcome, set()), area, falls_on.get(req, []))
         for (req, outcome), routes in cells.items()
     ]
+    out += _derived(ctx, cells, sets)
     out.sort(key=lambda r: (r["requirement_label"].lower(), r["outcome_set_label"].lower(), r["outcome_label"].lower()))
     return out
 
@@ -88,6 +95,55 @@ def _row(
         "outcome_set": outcome_set,
         "outcome_set_label": ctx.label(outcome_set) if outcome_set else "",
         "via": via,
+        "alignment": "direct",
         "explanation": expl,
         "sources": ctx.provenance.many(triples),
     }
+
+
+def _derived(ctx: RunContext, cells: dict[tuple[str, str], set[Route]], sets: dict[str, set[str]]) -> list[Row]:
+    """Cells reached from a direct one through a typed correspondence (contributes to, the same as, nearly the same
+    as; the last two either way), where the requirement does not already address that outcome directly: a plan that
+    must address the health and wellbeing outcomes also serves the National Outcomes they contribute to."""
+    from kb.analyses.correspondence import basis
+
+    links: dict[str, list[tuple[str, str, tuple[str, str, str]]]] = defaultdict(list)
+    for a_, rel_, b_ in ctx.rows(("a", "relation", "b"), "fetch-correspondences"):
+        a, full, b = a_ or "", rel_ or "", b_ or ""
+        rel = full.rsplit("#", 1)[-1]
+        if rel not in FOLLOW:
+            continue
+        links[a].append((b, FOLLOW[rel], (a, full, b)))
+        if rel != "contributesTo":
+            links[b].append((a, FOLLOW[rel], (a, full, b)))
+    reached: dict[tuple[str, str], list[tuple[str, str, tuple[str, str, str]]]] = defaultdict(list)
+    for req, outcome in cells:
+        for other, words, triple in links.get(outcome, []):
+            if (req, other) not in cells and other in sets:
+                reached[(req, other)].append((outcome, words, triple))
+    out: list[Row] = []
+    for (req, outcome), froms in reached.items():
+        froms.sort(key=lambda f: ctx.label(f[0]).lower())
+        expl = [f"{ctx.label(req)} does not name {ctx.label(outcome)} but serves it through the frameworks"]
+        for source_outcome, words, triple in froms:
+            found = basis(ctx, *triple)
+            why = f": {found.reasoning}" if found.reasoning and not found.stated else ""
+            expl.append(
+                f"it must address {ctx.label(source_outcome)}, which {words} {ctx.label(outcome)} ({found.words}{why})"
+            )
+        outcome_set = min(sets.get(outcome, set()), key=lambda s: ctx.label(s).lower(), default="")
+        out.append(
+            {
+                "requirement": req,
+                "requirement_label": ctx.label(req),
+                "outcome": outcome,
+                "outcome_label": ctx.label(outcome),
+                "outcome_set": outcome_set,
+                "outcome_set_label": ctx.label(outcome_set) if outcome_set else "",
+                "via": DERIVED,
+                "alignment": "through the frameworks",
+                "explanation": expl,
+                "sources": ctx.provenance.many([t for _o, _w, t in froms]),
+            }
+        )
+    return out
