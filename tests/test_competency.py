@@ -283,3 +283,26 @@ def test_alignment_follows_the_frameworks_so_plans_meet_across_them(store: Oxigr
     assert sp["alignment"] == csp["alignment"] == "through the frameworks"
     assert cells[("req-strategic-plan", "hwb-outcome-1")]["alignment"] == "direct"
     assert "curators' judgement" in " ".join(sp["explanation"]) and sp["sources"]
+
+
+def test_burden_follows_delegation_so_areas_with_different_choices_differ(store: OxigraphStore) -> None:
+    """Inverclyde delegates children's health and social work to its IJB (seed 002, Appendix 3); Clackmannanshire
+    and Stirling's board holds neither, so the Inverclyde board feeds children's duties the other does not."""
+    inverclyde = {r["name"]: r for r in run(store, "burden", {"area": "Inverclyde"}, D).rows if r["level"] == "body"}
+    clacks = {r["name"]: r for r in run(store, "burden", {"area": "Clackmannanshire"}, D).rows if r["level"] == "body"}
+    ijb_i = inverclyde["Inverclyde Integration Joint Board"]
+    ijb_c = clacks["Clackmannanshire and Stirling Integration Joint Board"]
+    assert ijb_i["through_delegation"] > ijb_c["through_delegation"]
+    assert ijb_i["plans"] + ijb_i["reports"] > ijb_c["plans"] + ijb_c["reports"]
+    assert any("Children's services plan" in e and "through delegation" in e for e in ijb_i["explanation"])
+    assert not any("Children's services plan" in e for e in ijb_c["explanation"])
+
+
+def test_a_health_board_carries_a_joint_plan_once_for_each_of_its_councils(store: OxigraphStore) -> None:
+    rows = {r["name"]: r for r in run(store, "burden", {}, D).rows if r["level"] == "body"}
+    ggc = rows["NHS Greater Glasgow and Clyde"]
+    assert any(e.startswith("Children's services plan (plan, 6 times") for e in ggc["explanation"])
+    orkney = rows["NHS Orkney"]
+    assert any(e == "Children's services plan (plan)" for e in orkney["explanation"])
+    scotland = [r for r in run(store, "burden", {}, D).rows if r["level"] == "Scotland"]
+    assert len(scotland) == 1 and scotland[0]["plans"] > ggc["plans"]
