@@ -314,4 +314,6 @@ BENCH_PARAMS = {
     "evidence": {"entity": "kb:area-1"},
     "delegation": {"area": "kb:area-1"},
     "crosswalk": {"from": "kb:oset-1", "to": "kb:oset-2"},
+    "merge": {"first": "kb:req-1", "second": "kb:req-2", "area": "kb:area-1"},
+    "calendar": {"area": "kb:area-1"},
 }

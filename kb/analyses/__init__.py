@@ -259,7 +259,7 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
     ctx = RunContext(store, name, analysis.query, resolved, as_at or date.today())
     with collector_paused():
         rows = _plain(ctx) if analysis.plain else STEPS[name](ctx)
-    if "timeline" in ctx.__dict__:  # the step asked which requirements apply: say which it could not tell
+    if "timeline" in ctx.__dict__ and not ctx.says_unknown:  # the step asked which apply: say which it could not tell
         unknown = sorted(ctx.timeline.unknown(ctx.as_at), key=lambda r: ctx.label(r).lower())
         if unknown:
             ctx.notes.append(

@@ -64,6 +64,9 @@ class RunContext:
     params: dict[str, Any]
     as_at: date
     notes: list[str] = field(default_factory=list)
+    # a step that says itself which requirements' applicability is not known sets this, so that the registry does
+    # not add its note that such requirements "are left out of this answer"
+    says_unknown: bool = False
 
     def select(self, bindings: Mapping[str, Term | None] | None = None) -> Table:
         """Run this analysis's own query (``cq-<name>.rq``)."""
