@@ -306,3 +306,15 @@ def test_a_health_board_carries_a_joint_plan_once_for_each_of_its_councils(store
     assert any(e == "Children's services plan (plan)" for e in orkney["explanation"])
     scotland = [r for r in run(store, "burden", {}, D).rows if r["level"] == "Scotland"]
     assert len(scotland) == 1 and scotland[0]["plans"] > ggc["plans"]
+
+
+def test_child_poverty_is_reported_in_the_childrens_services_line_and_the_national_progress_report(
+    store: OxigraphStore,
+) -> None:
+    """The CYPF child poverty indicator (children's services plan reports) is the statutory relative poverty
+    measure the Ministers report to Parliament: two lines, different preparers and recipients."""
+    rows = run(store, "duplicate-reporting", {}, D).rows
+    row = next(r for r in rows if {"cwi-child-poverty", "cpm-relative"} <= {local(i) for i in r["indicators"]})
+    assert any(line.startswith("Children's services plan") for line in row["lines"])
+    assert any(line.startswith("Child poverty delivery plan") for line in row["lines"])
+    assert {"Scottish Ministers", "Scottish Parliament"} <= set(row["recipients"])
