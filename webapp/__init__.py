@@ -1,7 +1,8 @@
 """The alignkb browser: a Flask application factory.
 
 Blueprints: ``browse`` (home, search, types, entity/source/evidence pages), ``analyses``, ``sparql``,
-``pictures`` (alignment matrix, network, burden chart), ``docs`` (ontology documentation, about), ``assets``
+``pictures`` (alignment matrix, network, burden chart), ``calendar`` (reporting calendar and its
+.ics), ``docs`` (ontology documentation, about), ``assets``
 (front-end packages from node_modules) and ``health``. Production: ``gunicorn -w 4 'webapp:create_app()'``.
 """
 
@@ -29,10 +30,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     init_app(app)
-    from . import analyses, assets, browse, docs, errors, health, pictures, sparql
+    from . import analyses, assets, browse, calendar, docs, errors, health, pictures, sparql
     from .negotiate import SuffixMiddleware
 
-    for module in (health, browse, analyses, sparql, pictures, docs, assets):
+    for module in (health, browse, analyses, calendar, sparql, pictures, docs, assets):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals["nav"] = [
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ("Browse", "/types"),
         ("Analyses", "/analyses"),
         ("Pictures", "/pictures"),
+        ("Calendar", "/calendar"),
         ("SPARQL", "/sparql"),
         ("Ontology", "/ontology"),
         ("Sources", "/sources"),

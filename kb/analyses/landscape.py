@@ -90,10 +90,19 @@ def national_bodies(ctx: RunContext) -> dict[str, set[str]]:
     return shared(ctx.store, "national-bodies", fetch)
 
 
+def national_types(ctx: RunContext) -> set[str]:
+    """Body types whose bodies serve the whole of Scotland (ak:nationalScope)."""
+    return shared(
+        ctx.store, "national-types", lambda: {t or "" for (t,) in ctx.rows(("type",), "fetch-national-types")}
+    )
+
+
 def unnamed_preparer(ctx: RunContext, body_type: str, area: str, national: dict[str, set[str]]) -> str:
     """Words for a preparer the knowledge base does not name: a national body of the type, or the area's own
     body of the type (a child protection committee, the community justice partners) that is not recorded."""
     kind = ctx.label(body_type)
+    if body_type in national_types(ctx) and not national.get(body_type):
+        return f"each {kind} (national bodies, not named here)"
     if national.get(body_type):
         return f"a {kind} (which one is not recorded)"
     return f"the {kind} for {ctx.label(area)} (not recorded by name)"

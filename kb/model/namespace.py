@@ -177,14 +177,19 @@ class AK(DefinedNamespace):
     delegatedTo: URIRef
     delegationStatus: URIRef
     dissolvedOn: URIRef
+    dueAsSoonAsPracticable: URIRef
+    dueDayMonth: URIRef
     dueMonthsAfterPeriod: URIRef
+    dueOn: URIRef
     dueRule: URIRef
+    dueSetBy: URIRef
     effectiveOn: URIRef
     enactedAs: URIRef
     enactedOn: URIRef
     establishedBy: URIRef
     establishedOn: URIRef
     example: URIRef
+    firstPeriodEnd: URIRef
     firstPeriodStart: URIRef
     forArea: URIRef
     forPurpose: URIRef
@@ -208,8 +213,10 @@ class AK(DefinedNamespace):
     memberOf: URIRef
     mustAddress: URIRef
     mustHaveRegardTo: URIRef
+    nationalScope: URIRef
     order: URIRef
     partOf: URIRef
+    periodAnchor: URIRef
     periodEnd: URIRef
     periodStart: URIRef
     periodYears: URIRef
