@@ -4,13 +4,16 @@ issue 16 item 7) and on the golden fixture (tests/data/queries/merge/data.trig).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from kb.analyses import ParameterError, run
+from kb.model.paths import Home
 from kb.store import OxigraphStore
 
 from .conftest import GoldenHome
@@ -235,3 +238,18 @@ def test_a_requirement_that_no_longer_applies_is_said_in_a_note_and_still_compar
 def test_the_same_requirement_twice_is_nothing_to_merge(fixture_store: OxigraphStore) -> None:
     result = run(fixture_store, "merge", {"first": "Records return", "second": "records return"}, date(2024, 6, 1))
     assert result.rows == [] and "nothing to merge" in result.notes[0]
+
+
+def test_the_cli_takes_the_two_requirements_together(runner: CliRunner, built_home: Home) -> None:
+    """Issue 16 names the command `alignkb query merge --requirements X Y`."""
+    from kb.cli import main
+
+    home = ["--home", str(built_home.root), "--dist", str(built_home.dist)]
+    args = ["query", "merge", "--requirements", "LCPAR", "CSP annual report", "--format", "json"]
+    out = runner.invoke(main, [*home, *args])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["params"]["first"].endswith("/req-lcpar")
+    assert data["params"]["second"].endswith("/req-childrens-services-plan-annual-report")
+    bad = runner.invoke(main, [*home, "query", "merge", "--requirements", "LCPAR"])
+    assert bad.exit_code == 2

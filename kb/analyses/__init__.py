@@ -3,7 +3,8 @@ cannot do it well, a Python step in ``kb/analyses/steps/<name>.py`` registered w
 without a step says ``# step: plain`` in its header. Anything else is a :class:`DefinitionError` when this package
 is imported. The CLI, the web app and the tests all call :func:`run`.
 
-Header keys read here: ``title``, ``question``, ``rule``, ``step``, ``example`` (parameters that answer on the real
+Header keys read here: ``title``, ``question``, ``rule``, ``step``, ``together`` (one command-line option filling
+several parameters), ``example`` (parameters that answer on the real
 knowledge base), ``returns`` (columns), ``params`` (names, ``?`` = optional) and, per parameter,
 ``param_<name>: <kind> [types or choices] [default=<v>] | <description>``.
 """
@@ -64,6 +65,8 @@ class Analysis:
     query: str = field(repr=False, default="")
     plain: bool = False
     example: dict[str, str] = field(default_factory=dict)  # parameters that answer on the real knowledge base
+    # ``# together: requirements first second``: one option that takes two values and fills two parameters
+    together: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -138,7 +141,14 @@ def load(path_name: str) -> Analysis:
         query=doc.text,
         plain=meta.get("step", "").strip() == "plain",
         example=_example(meta.get("example", "")),
+        together=_together(meta.get("together", "")),
     )
+
+
+def _together(text: str) -> dict[str, tuple[str, ...]]:
+    """``# together: requirements first second`` as {"requirements": ("first", "second")}."""
+    words = text.split()
+    return {words[0]: tuple(words[1:])} if len(words) > 2 else {}
 
 
 def _example(text: str) -> dict[str, str]:

@@ -326,6 +326,11 @@ def _analysis_command(analysis):
         assert obj is not None
         fmt = kwargs.pop("fmt") or "table"
         as_at = kwargs.pop("as_at")
+        for option, names in analysis.together.items():
+            values = kwargs.pop(option.replace("-", "_"), None)
+            if values:
+                for name, value in zip(names, values, strict=True):
+                    kwargs[name.replace("-", "_")] = kwargs.get(name.replace("-", "_")) or value
         params = {p.name: kwargs.get(p.name.replace("-", "_")) for p in analysis.params}
         given: dict[str, str] = {k: v for k, v in params.items() if v is not None}
         if as_at:
@@ -350,6 +355,15 @@ def _analysis_command(analysis):
         )
         for p in analysis.params
     ]
+    for option, names in analysis.together.items():
+        options.append(
+            click.Option(
+                [f"--{option}", option.replace("-", "_")],
+                nargs=len(names),
+                default=None,
+                help=f"The {' and '.join(names)} together, e.g. --{option} X Y.",
+            )
+        )
     options.append(click.Option(["--as-at", "as_at"], help="Answer as at this date (YYYY-MM-DD; default today)."))
     options.append(
         click.Option(
