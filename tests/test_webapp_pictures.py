@@ -86,7 +86,7 @@ def test_an_unknown_area_gives_the_form_with_the_engines_error_and_near_matches(
     response = client.get("/pictures/alignment?area=Inverclide")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "no ak:Area is called &#39;Inverclide&#39;" in html
+    assert "no area is called &#39;Inverclide&#39;" in html
     assert 'href="/pictures/alignment?area=Inverclyde"' in html
     data = client.get("/pictures/burden.json?area=Inverclide").get_json()
     assert data["error"]["param"] == "area" and data["bars"] == []

@@ -214,6 +214,11 @@ def parse_date_param(value: str, param: str = "as-at") -> date:
         ) from None
 
 
+def _words(name: str) -> str:
+    """A parameter's name as a person says it ("same-line" → "same line")."""
+    return name.replace("-", " ").replace("_", " ")
+
+
 def _resolve(store: Store, p: Param, value: str) -> Any:
     if p.kind == "entity":
         return resolve(store, value, p.types or None, param=p.name)
@@ -223,14 +228,16 @@ def _resolve(store: Store, p: Param, value: str) -> Any:
         try:
             return float(value)
         except ValueError:
-            raise ParameterError(p.name, value, f"{p.name}: '{value}' is not a number") from None
+            raise ParameterError(p.name, value, f"{_words(p.name)}: '{value}' is not a number") from None
     if p.kind == "choice":
         key = normalise(value).replace(" ", "-")
         for choice in p.choices:
             if key == choice or key == normalise(choice).replace(" ", "-"):
                 return choice
         near = difflib.get_close_matches(key, list(p.choices), n=3, cutoff=0.3) or list(p.choices)
-        raise ParameterError(p.name, value, f"{p.name}: '{value}' is not one of {', '.join(p.choices)}", near)
+        raise ParameterError(
+            p.name, value, f"{_words(p.name)}: '{value}' is not one of {', '.join(p.choices)}", near
+        )
     return value
 
 
@@ -255,7 +262,7 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
         value = given.get(p.name, p.default)
         if value is None:
             if not p.optional:
-                raise ParameterError(p.name, "", f"'{name}' needs --{p.name}: {p.description}")
+                raise ParameterError(p.name, "", f"this needs {_words(p.name)}: {p.description}")
             resolved[p.name] = None
             continue
         try:

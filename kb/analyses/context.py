@@ -16,7 +16,6 @@ from typing import Any
 from kb.analyses.labels import LabelIndex, index
 from kb.analyses.provenance import Provenance
 from kb.analyses.timeline import Timeline
-from kb.model.namespace import compact
 from kb.store import Store, Table, Term
 from kb.store.cache import shared
 from kb.store.fast import select_texts
@@ -103,8 +102,9 @@ class RunContext:
         return [self.label(i) for i in sorted(set(iris), key=lambda i: self.label(i).lower())]
 
     def name_of(self, iri: str) -> str:
-        """'Label (kb:slug)' for explanations."""
-        return f"{self.label(iri)} ({compact(iri)})"
+        """How explanations name an entity: by its label, as a person reads it (identifiers belong in the sources
+        and downloads, not in the reasons)."""
+        return self.label(iri)
 
     @cached_property
     def timeline(self) -> Timeline:

@@ -292,7 +292,7 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
         raise ParameterError(
             param, text, f"{param}: '{text}' is ambiguous; it names {len(iris)} entities", _suggest(idx, hints)
         )
-    what = " or ".join(compact(t) for t in types) if types else "entity"
+    what = " or ".join(_type_words(idx, t) for t in types) if types else "entity"
     parts = [part.strip() for part in re.split(r"\s*/\s*", text) if part.strip()]
     if len(parts) > 1:  # "Clackmannanshire/Stirling": the seeds name a shared board's areas together
         named = [_exactly(idx, part, allowed) for part in parts]
@@ -302,6 +302,13 @@ def resolve(store: Store, text: str, types: Sequence[str] | None = None, param: 
             raise SeveralNamed(param, text, iris, _suggest(idx, hints))
     hints = search(store, text, types, limit=5)
     raise ParameterError(param, text, f"{param}: no {what} is called '{text}'", _suggest(idx, hints))
+
+
+def _type_words(idx: LabelIndex, type_name: str) -> str:
+    """A class as a person says it: its label ('area'), not its CURIE."""
+    full = expand(type_name) or type_name
+    label = idx.label.get(full)
+    return label or (full.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
 
 
 def _exactly(idx: LabelIndex, text: str, allowed: set[str] | None) -> str | None:

@@ -18,7 +18,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 def delegation(ctx: RunContext) -> list[Row]:
     area, service = ctx.params.get("area"), ctx.params.get("service")
     if not area and not service:
-        raise ParameterError("area", "", "delegation needs --area or --service (or both)")
+        raise ParameterError("area", "", "say which area or which service (or both) to look at")
     land = Landscape.fetch(ctx)
     cats = land.categories_of(ctx, service) if service else None
     every = arrangements(ctx.store, area)
