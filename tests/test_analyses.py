@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -294,7 +295,7 @@ def test_cli_query_json_csv_table_and_errors(golden_home: GoldenHome, runner: Cl
     assert data["analysis"] == "obligations" and data["as_at"] == "2024-06-01"
     assert data["rows"][0]["explanation"] and "sources" in data["rows"][0]
     out = runner.invoke(main, [*base, "gaps", "--kind", "unknown-aspects", "--format", "csv"])
-    assert out.exit_code == 0 and out.output.startswith("kind,finding,subject,subject_label,rule,missing")
+    assert out.exit_code == 0 and out.output.startswith("kind,kind_label,finding,subject,subject_label,rule,missing")
     out = runner.invoke(main, [*base, "delegation", "--area", "Betashire"])
     assert out.exit_code == 0 and "kb:" not in out.output.splitlines()[0] and "conflict" in out.output
     assert "no arrangement recorded" in out.output
@@ -319,3 +320,10 @@ def test_result_json_shape() -> None:
         "columns": ["c"],
         "rows": [{"c": 1}],
     }
+
+
+def test_every_analysis_says_in_words_how_it_is_worked_out() -> None:
+    """Issue 17: a plain-language 'how this is worked out' for people, the formal rule kept for a disclosure."""
+    for a in analyses().values():
+        assert len(a.how) > 60, a.name
+        assert not re.search(r"\b(ak|kb|skos|rdf|rdfs):|--[a-z]", a.how), (a.name, a.how)

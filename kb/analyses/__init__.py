@@ -3,8 +3,8 @@ cannot do it well, a Python step in ``kb/analyses/steps/<name>.py`` registered w
 without a step says ``# step: plain`` in its header. Anything else is a :class:`DefinitionError` when this package
 is imported. The CLI, the web app and the tests all call :func:`run`.
 
-Header keys read here: ``title``, ``question``, ``rule``, ``step``, ``together`` (one command-line option filling
-several parameters), ``example`` (parameters that answer on the real
+Header keys read here: ``title``, ``question``, ``how`` (how it is worked out, in words), ``rule``, ``step``,
+``together`` (one command-line option filling several parameters), ``example`` (parameters that answer on the real
 knowledge base), ``returns`` (columns), ``params`` (names, ``?`` = optional) and, per parameter,
 ``param_<name>: <kind> [types or choices] [default=<v>] | <description>``.
 """
@@ -65,6 +65,7 @@ class Analysis:
     query: str = field(repr=False, default="")
     plain: bool = False
     example: dict[str, str] = field(default_factory=dict)  # parameters that answer on the real knowledge base
+    how: str = ""  # ``# how:`` how the answer is worked out, in words (the formal ``rule`` stays for a disclosure)
     # ``# together: requirements first second``: one option that takes two values and fills two parameters
     together: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -142,6 +143,7 @@ def load(path_name: str) -> Analysis:
         plain=meta.get("step", "").strip() == "plain",
         example=_example(meta.get("example", "")),
         together=_together(meta.get("together", "")),
+        how=meta.get("how", ""),
     )
 
 
@@ -235,9 +237,7 @@ def _resolve(store: Store, p: Param, value: str) -> Any:
             if key == choice or key == normalise(choice).replace(" ", "-"):
                 return choice
         near = difflib.get_close_matches(key, list(p.choices), n=3, cutoff=0.3) or list(p.choices)
-        raise ParameterError(
-            p.name, value, f"{_words(p.name)}: '{value}' is not one of {', '.join(p.choices)}", near
-        )
+        raise ParameterError(p.name, value, f"{_words(p.name)}: '{value}' is not one of {', '.join(p.choices)}", near)
     return value
 
 

@@ -22,6 +22,15 @@ RULES = {
 }
 
 
+KIND_WORDS = {
+    "outcome-no-indicator": "an outcome no indicator measures",
+    "outcome-not-addressed": "an outcome no plan or report addresses",
+    "population-not-covered": "a population group no plan or report covers",
+    "boundary-handover": "a group between plans of different bodies",
+    "unknown-aspects": "a duty whose sources leave something open",
+}
+
+
 @dataclass(frozen=True)
 class SetCoverage:
     """How much of a set the knowledge base records against how many members its source declares."""
@@ -153,6 +162,7 @@ def gaps(ctx: RunContext) -> list[Row]:
 def _row(ctx: RunContext, kind: str, subject: str, missing: str, explanation: list[str], finding: str = "gap") -> Row:
     return {
         "kind": kind,
+        "kind_label": KIND_WORDS[kind],
         "finding": finding,
         "subject": subject,
         "subject_label": ctx.label(subject),
