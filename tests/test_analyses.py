@@ -216,7 +216,7 @@ def test_changes_reports_commencements_partial_ones_and_repeals_with_their_instr
     assert ("act-a-s30", "repealed") in seen
     assert ("req-old-return", "stopped applying") in seen
     repeal = next(r for r in rows if r["entity"].endswith("act-a-s30") and r["change"] == "repealed")
-    assert "kb:act-d-s9" in repeal["detail"]
+    assert "Example Records Act 2019, s.9" in repeal["detail"]
 
 
 def test_delegation_takes_the_latest_arrangement_and_keeps_conflicts(store: OxigraphStore) -> None:

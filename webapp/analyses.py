@@ -12,7 +12,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from kb.analyses import ParameterError, analyses, run
+from kb.analyses.labels import index as label_index
 from kb.model.namespace import curie
+from kb.store import term_text
+from kb.store.cache import shared
 from kb.store.serialize import csv_text
 
 from .kbase import get_store
@@ -48,9 +51,74 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# Column names as people read them, where replacing underscores is not enough.
+HEADINGS = {
+    "n_lines": "Reporting lines",
+    "n_recipients": "Recipients",
+    "n_reports": "Reports",
+    "n_sets": "Indicator sets",
+    "per_year": "Reporting events a year",
+    "through_delegation": "Fed through delegation",
+    "as_at": "As at",
+    "legal_basis": "Legal basis",
+    "kind_label": "Kind",
+    "from_label": "From",
+    "to_label": "To",
+    "label_a": "First",
+    "label_b": "Second",
+    "same_cycle": "Same cycle",
+}
+KB_IRI = "https://w3id.org/alignkb/"
+
+
+def heading(column: str) -> str:
+    if column in HEADINGS:
+        return HEADINGS[column]
+    words = column.removesuffix("_label").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def shown_columns(columns: list[str]) -> list[tuple[str, str | None]]:
+    """(the column to show, the IRI column it links to): a column with a ``_label`` twin is shown through its
+    label, and the requirement_a/label_a pairs of overlaps likewise; the IRI column itself is not shown."""
+    out: list[tuple[str, str | None]] = []
+    twins = {"label_a": "requirement_a", "label_b": "requirement_b"}
+    hidden = set(twins.values())
+    for c in columns:
+        if f"{c}_label" in columns or c in hidden:
+            continue
+        base = twins.get(c) or (c.removesuffix("_label") if c.endswith("_label") else None)
+        out.append((c, base if base in columns else None))
+    return out
+
+
+def _item(value: Any, labels: Callable[[str], str], legislation: dict[str, str]) -> dict[str, Any]:
+    """One value as a person reads it: an IRI of the knowledge base by its label, linked to its page (and a
+    provision also to legislation.gov.uk); anything else as text."""
+    text = "" if value is None else str(value)
+    if text.startswith(KB_IRI):
+        return {"text": labels(text), "href": local_href(text), "external": legislation.get(text)}
+    return {"text": text, "href": None, "external": None}
+
+
+def cell_items(
+    row: dict[str, Any], column: str, link: str | None, labels: Callable[[str], str], legislation: dict[str, str]
+) -> list[dict[str, Any]]:
+    """A cell as a list of separate items, each linked where it names something with a page."""
+    value = row.get(column)
+    target = row.get(link) if link else None
+    if link and isinstance(target, str) and target.startswith(KB_IRI) and not isinstance(value, list | tuple):
+        return [{"text": str(value or labels(target)), "href": local_href(target), "external": legislation.get(target)}]
+    if isinstance(value, list | tuple):
+        return [_item(v, labels, legislation) for v in value]
+    if value is None or value == "":
+        return []
+    return [_item(value, labels, legislation)]
+
+
 def _link(value: Any, label: Any = None) -> dict[str, Any]:
     text = "" if value is None else str(_cell(value))
-    if text.startswith("https://w3id.org/alignkb/"):
+    if text.startswith(KB_IRI):
         return {"text": str(label) if label else (curie(text) or text), "href": local_href(text)}
     return {"text": text, "href": None}
 
@@ -140,11 +208,14 @@ def analysis(name: str) -> Response:
             return json_response({**about, **result.to_json()})
         return json_response({**about, "error": "missing parameters", "values": values}, 400)
     rows = []
+    shown = shown_columns(list(result.columns)) if result is not None else []
     if result is not None:
+        names = label_index(get_store()).display
+        legislation = legislation_ids()
         for row in result.rows:
             rows.append(
                 {
-                    "cells": [_link(row.get(c), row.get(f"{c}_label")) for c in result.columns],
+                    "cells": [cell_items(row, c, link, names, legislation) for c, link in shown],
                     "explanation": [str(e) for e in row.get("explanation") or []],
                     "sources": [
                         {**s, "href": local_href(str(s.get("source") or ""))} for s in row.get("sources") or []
@@ -152,13 +223,19 @@ def analysis(name: str) -> Response:
                 }
             )
     permalink = _permalink(name, values)
+    if result is not None:  # pin the answer: the date it is as at, and the things the names resolved to
+        pinned = {
+            k: (curie(v) or v) if isinstance(v, str) and v.startswith(KB_IRI) else v for k, v in result.params.items()
+        }
+        permalink = _permalink(name, {**{k: str(v) for k, v in pinned.items()}, AS_AT: result.as_at.isoformat()})
     data = {
         **about,
         "title": spec.title,
         "values": values,
         "error": error,
         "ran": result is not None,
-        "columns": result.columns if result is not None else [],
+        "columns": [heading(c) for c, _link in shown],
+        "how": spec.how,
         "rows": rows,
         "as_at": result.to_json().get("as_at") if result is not None else None,
         "result_notes": result.notes if result is not None else [],
@@ -171,3 +248,19 @@ def analysis(name: str) -> Response:
 def _download(name: str, values: dict[str, str], fmt: str) -> str:
     merged = {k: v for k, v in values.items() if v}
     return f"/analyses/{name}.{fmt}" + (f"?{urlencode(merged)}" if merged else "")
+
+
+def legislation_ids() -> dict[str, str]:
+    """Provision or instrument IRI → its legislation.gov.uk identifier (read once per store)."""
+    store = get_store()
+
+    def fetch() -> dict[str, str]:
+        q = "SELECT ?x ?id WHERE { ?x <https://w3id.org/alignkb/ontology#legislationId> ?id }"
+        out: dict[str, str] = {}
+        for r in store.select(q).rows:
+            x, ident = term_text(r.get("x")), term_text(r.get("id"))
+            if x and ident:
+                out[x] = ident
+        return out
+
+    return shared(store, "legislation-ids", fetch)

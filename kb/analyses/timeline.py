@@ -24,7 +24,7 @@ Rules (the same words appear in the ``# rule:`` headers of the analyses that use
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -163,6 +163,13 @@ class LegalState:
 _PROVISION_TYPES = {"Provision", "Part", "Section", "Subsection", "Schedule", "Article"}
 
 
+def namer(store: Store) -> Callable[[str], str]:
+    """How the time views name a provision, instrument or document in their reasons: by its label."""
+    from kb.analyses.labels import index
+
+    return index(store).display
+
+
 def commencements(store: Store) -> dict[str, list[Commencement]]:
     """Every recorded commencement, by what it commences (read once per store)."""
 
@@ -184,6 +191,7 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
     """In-force states of every legal resource (or only of requirements' legal bases and their ancestors)."""
     props = props_of(store, query_text("fetch-legal-bases-dates" if only_bases else "fetch-legal-dates"))
     events = commencements(store)
+    name = namer(store)
     states: dict[str, LegalState] = {}
 
     def dates(x: str, key: str) -> list[date]:
@@ -193,7 +201,7 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
         full = [c for c in events.get(x, []) if c.full]
         if full:
             first = full[0]
-            own = "" if x in seen and len(seen) == 1 else f", with {compact(x)}"
+            own = "" if x in seen and len(seen) == 1 else f", with {name(x)}"
             return first.on, f"in force from {first.on} ({first.cite()}{own})"
         direct = dates(x, "inForceFrom")  # treaties and guidance; law uses commencements
         if direct:
@@ -222,9 +230,9 @@ def legal_states(store: Store, only_bases: bool = False) -> dict[str, LegalState
     def end_of(x: str, seen: frozenset[str]) -> tuple[date | None, str]:
         p = props.get(x, {})
         by = sorted(p.get("repealedBy", []))
-        how = f" by {', '.join(compact(b) for b in by)}" if by else " (repealing provision not recorded)"
+        how = f" by {', '.join(name(b) for b in by)}" if by else " (repealing provision not recorded)"
         ends = [
-            (d, f"repealed on {d}{how}" + ("" if len(seen) == 1 else f" (with {compact(x)})"))
+            (d, f"repealed on {d}{how}" + ("" if len(seen) == 1 else f" (with {name(x)})"))
             for d in dates(x, "repealedOn")
         ]
         for parent in p.get("partOf", []):
@@ -315,6 +323,7 @@ class Timeline:
 
     def __init__(self, store: Store, only_bases: bool = False) -> None:
         self.legal = legal_states(store, only_bases)
+        self._name = namer(store)
         self.req = props_of(store, query_text("fetch-requirement-dates"))
         self.documents = props_of(store, query_text("fetch-document-dates"))
         self._applies: dict[tuple[str, date], RequirementState] = {}
@@ -327,12 +336,12 @@ class Timeline:
     def provision_in_force(self, iri: str, on: date) -> tuple[bool | None, str]:
         state = self.legal.get(iri)
         if state is None:
-            return None, f"{compact(iri)}: no dates recorded"
+            return None, f"{self._name(iri)}: no dates recorded"
         return state.in_force(on), state.note(on)
 
     def document(self, iri: str, on: date) -> tuple[bool | None, str]:
         """Whether a document is current on ``on`` (see :func:`document_state`)."""
-        return document_state(self.documents, iri, on)
+        return document_state(self.documents, iri, on, self._name)
 
     def applies(self, iri: str, on: date, _seen: frozenset[str] = frozenset()) -> RequirementState:
         if _seen:
@@ -363,16 +372,16 @@ class Timeline:
         for basis in sorted(p.get("legalBasis", [])):
             ok, note = self.provision_in_force(basis, on)
             if ok is False:
-                return RequirementState(False, [f"legal basis {compact(basis)} not in force on {on}: {note}"])
+                return RequirementState(False, [f"legal basis {self._name(basis)} not in force on {on}: {note}"])
             known = known and ok is not None
-            reasons.append(f"legal basis {compact(basis)}: {note}")
+            reasons.append(f"legal basis {self._name(basis)}: {note}")
         documents = {doc: self.document(doc, on) for doc in sorted(p.get("basisDocument", []))}
         if documents and all(current is False for current, _ in documents.values()):
             doc, (_, note) = next(iter(documents.items()))
-            return RequirementState(False, [f"asked for by {compact(doc)}, which is not current on {on}: {note}"])
+            return RequirementState(False, [f"asked for by {self._name(doc)}, which is not current on {on}: {note}"])
         if documents and not any(current for current, _ in documents.values()):
             known = False  # asked for only by documents whose currency on the day is not known
-        reasons += [f"asked for by {compact(doc)}: {note}" for doc, (_, note) in documents.items()]
+        reasons += [f"asked for by {self._name(doc)}: {note}" for doc, (_, note) in documents.items()]
         if not p.get("legalBasis") and not p.get("basisDocument"):
             reasons.append("non-statutory: applies while current")
         for successor in sorted(p.get("supersededBy", [])):
@@ -380,10 +389,10 @@ class Timeline:
                 continue
             after = self.applies(successor, on, _seen | {iri})
             if after.applies:
-                return RequirementState(False, [f"superseded by {compact(successor)}, which applies on {on}"])
+                return RequirementState(False, [f"superseded by {self._name(successor)}, which applies on {on}"])
             if after.applies is None:
                 known = False
-                reasons.append(f"not known whether its successor {compact(successor)} applies on {on}")
+                reasons.append(f"not known whether its successor {self._name(successor)} applies on {on}")
         return RequirementState(True if known else None, reasons)
 
     def applying(self, on: date) -> frozenset[str]:
@@ -486,7 +495,9 @@ def _begun(
     return None, iri
 
 
-def document_state(documents: dict[str, dict[str, list[str]]], iri: str, on: date) -> tuple[bool | None, str]:
+def document_state(
+    documents: dict[str, dict[str, list[str]]], iri: str, on: date, name: Callable[[str], str] = compact
+) -> tuple[bool | None, str]:
     """Whether a document (framework, guidance, agreement, outcome or indicator set, plan) is current on ``on``:
     not before it was published or became valid, not after its validity or period ended, not once a successor has
     taken effect; when its start, or whether its successor has taken effect, is not recorded: not known."""
@@ -503,13 +514,11 @@ def document_state(documents: dict[str, dict[str, list[str]]], iri: str, on: dat
             continue
         begun, which = _begun(documents, successor, on, frozenset({iri, successor}))
         if begun:
-            return False, f"superseded by {compact(successor)}" + (
-                f" (then {compact(which)})" if which != successor else ""
-            )
+            return False, f"superseded by {name(successor)}" + (f" (then {name(which)})" if which != successor else "")
         if begun is None:
             unknown_successor = successor
     if begins is None:
         return None, "date not recorded"
     if unknown_successor:
-        return None, f"current from {begins}; superseded by {compact(unknown_successor)} on a date not recorded"
+        return None, f"current from {begins}; superseded by {name(unknown_successor)} on a date not recorded"
     return True, f"current from {begins}" + (f" until {ends[-1]}" if ends else "")

@@ -9,7 +9,6 @@ import pyoxigraph as ox
 
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.timeline import PROPOSED, Arrangement, parse_date, same_status
-from kb.model.namespace import compact
 from kb.store import term_text
 
 
@@ -49,14 +48,14 @@ def conflicts(ctx: RunContext) -> list[Row]:
         expl = [e["note"]] if e["note"] else []
         for g, src in sorted(e["sides"].items()):
             said = sorted(
-                " ".join(compact(term_text(t[k]) or "") for k in ("s", "p", "o"))
+                " ".join(_said(ctx, t[k]) for k in ("s", "p", "o"))
                 for t in ctx.fetch("fetch-graph-statements", {"g": ox.NamedNode(g)}).rows
                 if (term_text(t["s"]) in e["concerns"] or not e["concerns"])
                 or any(term_text(t["o"]) == x for x in e["concerns"])
             )
             expl.append(
                 f"{src['title'] or src['source']}, {src['locator']} ({src['confidence']}): "
-                + ("; ".join(said[:8]) or "see graph " + compact(g))
+                + ("; ".join(said[:8]) or "see its evidence")
             )
         out.append(
             {
@@ -66,7 +65,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
                 "concerns": ctx.labelled(e["concerns"]),
                 "note": e["note"],
                 "resolution": e["resolution"] or "not resolved: both statements are kept",
-                "sides": [compact(g) for g in sorted(e["sides"])],
+                "sides": [_side_words(e["sides"][g]) for g in sorted(e["sides"])],
                 "explanation": expl,
                 "sources": [e["sides"][g] for g in sorted(e["sides"])],
             }
@@ -97,7 +96,7 @@ def conflicts(ctx: RunContext) -> list[Row]:
                 "note": "delegation arrangements of the same date disagree: "
                 + " / ".join(ctx.label(s) for s in sorted(stated, key=ctx.label)),
                 "resolution": "not resolved: both statements are kept",
-                "sides": [compact(a.iri) for a in sides],
+                "sides": [f"{ctx.label(a.iri)}: {ctx.label(a.status)}" for a in sides],
                 "explanation": [f"{ctx.name_of(a.iri)}: {ctx.label(a.status)}" for a in sides],
                 "sources": ctx.provenance.many(
                     [(a.iri, "https://w3id.org/alignkb/ontology#delegationStatus", a.status) for a in sides]
@@ -106,3 +105,15 @@ def conflicts(ctx: RunContext) -> list[Row]:
         )
     out.sort(key=lambda r: (r["kind"], r["label"].lower(), r["conflict"], r["sides"]))
     return out
+
+
+def _said(ctx: RunContext, term: Any) -> str:
+    """A term of a side's statement as a person reads it: an IRI by its label, a literal by its value."""
+    text = term_text(term) or ""
+    return ctx.label(text) if isinstance(term, ox.NamedNode) else text
+
+
+def _side_words(side: dict[str, Any]) -> str:
+    """One side of a recorded conflict in words: the source and where in it."""
+    where = f", {side['locator']}" if side.get("locator") else ""
+    return f"{side.get('title') or side.get('source')}{where}"
