@@ -38,6 +38,46 @@ KEY_FACTS = [
         "asAt",
     )
 ]
+# What people call the properties the ontology borrows from other vocabularies (its own carry labels).
+PROPERTY_WORDS = {
+    RDF_TYPE: "is a",
+    RDFS_LABEL: "name",
+    PREFIXES["rdfs"] + "comment": "comment",
+    PREFIXES["rdfs"] + "seeAlso": "see also",
+    SKOS + "prefLabel": "name",
+    SKOS + "altLabel": "also called",
+    SKOS + "definition": "definition",
+    SKOS + "scopeNote": "note on scope",
+    SKOS + "editorialNote": "curators' note",
+    SKOS + "notation": "code",
+    SKOS + "exactMatch": "is the same as",
+    SKOS + "closeMatch": "is nearly the same as",
+    SKOS + "broadMatch": "is broader than",
+    SKOS + "narrowMatch": "is narrower than",
+    SKOS + "relatedMatch": "is related to",
+    SKOS + "broader": "is part of",
+    SKOS + "narrower": "includes",
+    SKOS + "inScheme": "in the list",
+    PREFIXES["dcterms"] + "title": "title",
+    PREFIXES["dcterms"] + "publisher": "publisher",
+    PREFIXES["dcterms"] + "issued": "issued",
+    PREFIXES["dcterms"] + "source": "source",
+    PREFIXES["prov"] + "wasDerivedFrom": "derived from",
+    PREFIXES["owl"] + "sameAs": "the same as",
+}
+HIDDEN = {SKOS + "hiddenLabel"}  # misspellings kept for matching names, never shown as names
+PLAIN_TYPES = {
+    "xsd:date",
+    "xsd:boolean",
+    "xsd:integer",
+    "xsd:decimal",
+    "xsd:nonNegativeInteger",
+    "xsd:gMonthDay",
+    "xsd:anyURI",
+    "xsd:double",
+    "xsd:gYear",
+}
+
 ONTOLOGY_SOURCE = {
     "source": None,
     "title": "alignkb ontology",
@@ -86,10 +126,13 @@ def _group(rows: Iterable[dict[str, Any]], prop: str, value: str, value_label: s
     for row in rows:
         p, o = row[prop], row[value]
         key = _text(p) or str(p)
-        group = groups.setdefault(key, {"property": show(p, _text(row.get(prop + "Label"))).to_dict(), "values": {}})
+        if key in HIDDEN:
+            continue
+        words = PROPERTY_WORDS.get(key) or _text(row.get(prop + "Label"))
+        group = groups.setdefault(key, {"property": show(p, words).to_dict(), "values": {}})
         okey = str(o)
         entry = group["values"].setdefault(
-            okey, {"value": show(o, _text(row.get(value_label))).to_dict(), "sources": []}
+            okey, {"value": _plain(show(o, _text(row.get(value_label))).to_dict()), "sources": []}
         )
         source = _source(row)
         if source not in entry["sources"]:
@@ -99,6 +142,13 @@ def _group(rows: Iterable[dict[str, Any]], prop: str, value: str, value_label: s
         values = sorted(group["values"].values(), key=lambda v: v["value"]["label"].lower())
         result.append({"property": group["property"], "values": values})
     return result
+
+
+def _is_date(value: dict[str, Any]) -> bool:
+    text = str(value.get("value") or "")
+    return (
+        value.get("kind") == "literal" and len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
+    )
 
 
 def describe(iri: str) -> dict[str, Any] | None:
@@ -121,19 +171,20 @@ def describe(iri: str) -> dict[str, Any] | None:
     facts += [
         g
         for g in outgoing
-        if g not in facts
-        and g["property"]["value"] != RDF_TYPE
-        and all(v["value"].get("datatype") == "xsd:date" for v in g["values"])
+        if g not in facts and g["property"]["value"] != RDF_TYPE and all(_is_date(v["value"]) for v in g["values"])
     ]
     triples = Triples()
     for row in out_rows:
         triples.add(node, row["p"], row["o"])
     for row in in_rows:
         triples.add(row["s"], row["p"], node)
+    types = [v["value"] for v in by_property.get(RDF_TYPE, [])]
+    slug = iri.rsplit("/", 1)[-1]
     return {
         "iri": iri,
+        "area_page": f"/areas/{slug}" if any(t.get("value") == AK + "CouncilArea" for t in types) else None,
         "label": labels[0] if labels else show(node).label,
-        "types": [v["value"] for v in by_property.get(RDF_TYPE, [])],
+        "types": types,
         "definition": definitions[0] if definitions else None,
         "alt_labels": literals(SKOS + "altLabel"),
         "facts": facts,
@@ -212,3 +263,12 @@ def describe_source(iri: str) -> dict[str, Any] | None:
 def public(data: dict[str, Any]) -> dict[str, Any]:
     """The JSON twin: the page's data without private helpers."""
     return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def _plain(shown: dict[str, Any]) -> dict[str, Any]:
+    """A value as a person reads it: dates, numbers and yes/no without their datatype, true/false as yes/no."""
+    if shown.get("kind") == "literal" and shown.get("datatype") in PLAIN_TYPES:
+        if shown["datatype"] == "xsd:boolean":
+            shown["label"] = shown["value"] = {"true": "yes", "false": "no"}.get(shown["value"], shown["value"])
+        shown.pop("datatype", None)
+    return shown
