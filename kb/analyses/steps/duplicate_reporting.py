@@ -185,6 +185,15 @@ def duplicate_reporting(ctx: RunContext) -> list[Row]:
                 "sources": ctx.provenance.many(triples),
             }
         )
+    from kb.analyses.steps.gaps import set_coverage
+
+    reported_sets = {s for sets_of in index.sets.values() for s in sets_of}
+    partial = [c for c in set_coverage(ctx) if c.iri in reported_sets and not c.complete]
+    if partial:
+        ctx.notes.append(
+            "Some indicator sets are held only in part, so a measure reported twice through a member not recorded "
+            "cannot be shown: " + "; ".join(c.words(ctx) for c in sorted(partial, key=lambda c: c.iri)) + "."
+        )
     out.sort(key=lambda r: (-r["n_lines"], -r["n_recipients"], r["measure"].lower(), r["indicators"]))
     if len(out) > MAX_ROWS:
         ctx.notes.append(f"{len(out)} measures found; the first {MAX_ROWS} are shown.")
