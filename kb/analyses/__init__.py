@@ -277,7 +277,10 @@ def run(store: Store, name: str, params: Mapping[str, str], as_at: date | None =
     with collector_paused():
         rows = _plain(ctx) if analysis.plain else STEPS[name](ctx)
     if "timeline" in ctx.__dict__ and not ctx.says_unknown:  # the step asked which apply: say which it could not tell
-        unknown = sorted(ctx.timeline.unknown(ctx.as_at), key=lambda r: ctx.label(r).lower())
+        unknown = sorted(
+            (r for r in ctx.timeline.unknown(ctx.as_at) if ctx.considered is None or r in ctx.considered),
+            key=lambda r: ctx.label(r).lower(),
+        )
         if unknown:
             ctx.notes.append(
                 f"Not known whether {len(unknown)} requirement(s) applied on {ctx.as_at.isoformat()}, because a "

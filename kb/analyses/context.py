@@ -66,6 +66,8 @@ class RunContext:
     # a step that says itself which requirements' applicability is not known sets this, so that the registry does
     # not add its note that such requirements "are left out of this answer"
     says_unknown: bool = False
+    # the requirements a step looked at, when narrower than all: the registry's "not known" note names only these
+    considered: frozenset[str] | None = None
 
     def select(self, bindings: Mapping[str, Term | None] | None = None) -> Table:
         """Run this analysis's own query (``cq-<name>.rq``)."""

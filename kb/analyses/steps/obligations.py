@@ -40,6 +40,7 @@ def obligations(ctx: RunContext) -> list[Row]:
     candidates: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for req, route, via in ctx.rows(("req", "route", "via"), bindings={"service": ox.NamedNode(service)}):
         candidates[req or ""].append((route or "", via or ""))
+    ctx.considered = frozenset(candidates)
     bodies = bodies_in(ctx, area)
     national = national_bodies(ctx)
     leads: dict[str, set[str]] = defaultdict(set)
