@@ -30,6 +30,7 @@ from kb.checks.schedule import Validation
 from kb.checks.shacl import entity_files, run_violation_queries
 from kb.inputs.sources import Inputs, read_inputs
 from kb.memory import collector_paused, trim_heap
+from kb.model.namespace import BASE
 from kb.model.paths import Home
 from kb.model.problems import BuildFailed, FailOn, Problem
 from kb.stats import compute
@@ -186,6 +187,7 @@ def build(
     def write(checked: Checked) -> None:
         t = time.perf_counter()
         written.update(_report(checked))
+        written["inferred_types"] = materialise_types(checked.store)
         checked.store.dump(str(staging / "kb.nq"), format=ox.RdfFormat.N_QUADS)
         checked.timings["write"] = time.perf_counter() - t
 
@@ -210,6 +212,32 @@ def build(
         raise
     progress(f"wrote {dist.name}/kb.nq ({report['quads']:,} quads) and {dist.name}/report.json")
     return report
+
+
+INFERRED_GRAPH = BASE + "graph/inferred"
+IMPLIED_TYPES = f"""
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?x ?super WHERE {{
+  GRAPH ?g {{ ?x rdf:type ?class }}
+  FILTER (STRSTARTS(STR(?g), "{BASE}evidence/"))
+  ?class rdfs:subClassOf+ ?super .
+  FILTER (isIRI(?super) && STRSTARTS(STR(?super), "{BASE}ontology#"))
+  FILTER NOT EXISTS {{ ?x rdf:type ?super }}
+}}"""
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def materialise_types(store: ox.Store) -> int:
+    """Write the types the class hierarchy implies (a council area is an area) into their own graph, so that a
+    plain ``?a a ak:Area`` finds every council area, here and in the dumps; the graph is
+    <https://w3id.org/alignkb/graph/inferred> and holds nothing a source said. Returns how many were added."""
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    found = store.query(IMPLIED_TYPES, use_default_graph_as_union=True)
+    assert isinstance(found, ox.QuerySolutions)
+    quads = [ox.Quad(row["x"], RDF_TYPE, row["super"], graph) for row in found]
+    store.extend(quads)
+    return len(quads)
 
 
 def _swap(staging: Path, dist: Path) -> None:
