@@ -383,10 +383,11 @@ def query() -> None:
 
 
 def _register_commands() -> None:
-    from kb.cli.curation import new_source_command, release_command
+    from kb.cli.curation import new_source_command, publish_command, release_command
 
     main.add_command(new_source_command)
     main.add_command(release_command)
+    main.add_command(publish_command)
 
 
 _register_commands()

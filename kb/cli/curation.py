@@ -1,4 +1,4 @@
-"""Curator commands: ``alignkb new-source`` and ``alignkb release``."""
+"""Curator commands: ``alignkb new-source``, ``alignkb release`` and ``alignkb publish``."""
 
 from __future__ import annotations
 
@@ -67,3 +67,30 @@ def release_command(ctx: click.Context, version: str) -> None:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     click.echo(f"released {target.relative_to(home.root)}/ ({', '.join(sorted(p.name for p in target.iterdir()))})")
+
+
+@click.command("publish")
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    help="The remote store's Graph Store Protocol address, e.g. http://host:7878/store for Oxigraph's server.",
+)
+@click.pass_context
+def publish_command(ctx: click.Context, store_url: str) -> None:
+    """Load the current build into a remote SPARQL store, one named graph at a time (Graph Store Protocol), so that
+    the analyses can run on it with --endpoint (its default graph must be the union of its graphs)."""
+    from kb.store import QueryError
+    from kb.store.remote import publish
+
+    home = home_of(ctx)
+    dataset = home.dist / "kb.nq"
+    if not dataset.is_file():
+        click.echo(f"error: no build at {home.dist}: run alignkb build first", err=True)
+        sys.exit(1)
+    try:
+        graphs = publish(str(dataset), store_url)
+    except QueryError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"published {graphs:,} graphs to {store_url}")

@@ -1,0 +1,104 @@
+"""The analyses on a real standalone SPARQL server (issue 19 item 6): Oxigraph's server from PyPI, loaded with the
+build through the Graph Store Protocol (`alignkb publish`), answers every analysis exactly as the embedded store
+does; started without a union default graph, it is refused at connect time with what to do."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kb.analyses import analyses, run
+from kb.model.paths import Home
+from kb.store import OxigraphStore, QueryError, RemoteStore
+from kb.store.remote import publish
+
+pytestmark = pytest.mark.slow
+D = date(2026, 5, 1)
+
+
+def _oxigraph() -> str:
+    found = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
+    if not Path(found).is_file():
+        pytest.skip("Oxigraph's server is not installed (pip install oxigraph; it is in the dev extras)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(tmp: Path, union: bool) -> Iterator[str]:
+    port = _free_port()
+    args = [_oxigraph(), "serve", "--location", str(tmp), "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(
+        [*args, *(["--union-default-graph"] if union else [])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def union_server(tmp_path_factory: pytest.TempPathFactory, built_home: Home) -> Iterator[str]:
+    for base in _serve(tmp_path_factory.mktemp("oxigraph-union"), union=True):
+        publish(str(built_home.dist / "kb.nq"), base + "/store")
+        yield base
+
+
+def test_every_analysis_answers_the_same_on_oxigraphs_server(union_server: str, kb_store: OxigraphStore) -> None:
+    remote = RemoteStore(union_server + "/query")
+    for name, analysis in analyses().items():
+        if not analysis.example and any(not p.optional for p in analysis.params):
+            continue
+        here = run(kb_store, name, analysis.example, D).to_json()
+        there = run(remote, name, analysis.example, D).to_json()
+        assert there == here, name
+
+
+def test_a_server_whose_default_graph_is_not_the_union_is_refused_with_what_to_do(
+    tmp_path_factory: pytest.TempPathFactory, built_home: Home
+) -> None:
+    for base in _serve(tmp_path_factory.mktemp("oxigraph-plain"), union=False):
+        publish(str(built_home.dist / "kb.nq"), base + "/store")
+        remote = RemoteStore(base + "/query")
+        with pytest.raises(QueryError) as refused:
+            run(remote, "delegation", {"area": "Inverclyde"}, D)
+        assert "union-default-graph" in str(refused.value)
+
+
+def test_publishing_to_nothing_says_it_cannot_reach_the_store(built_home: Home) -> None:
+    with pytest.raises(QueryError) as failed:
+        publish(str(built_home.dist / "kb.nq"), f"http://127.0.0.1:{_free_port()}/store", timeout=2)
+    assert "cannot reach the store" in str(failed.value)
+
+
+def test_alignkb_publish_loads_the_build_and_says_how_many_graphs(
+    tmp_path_factory: pytest.TempPathFactory, built_home: Home
+) -> None:
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    for base in _serve(tmp_path_factory.mktemp("oxigraph-cli"), union=True):
+        home = ["--home", str(built_home.root), "--dist", str(built_home.dist)]
+        out = CliRunner().invoke(main, [*home, "publish", "--store", base + "/store"])
+        assert out.exit_code == 0, out.output
+        assert out.output.startswith("published ") and " graphs to " in out.output
+        remote = RemoteStore(base + "/query")
+        assert run(remote, "delegation", {"area": "Inverclyde"}, D).rows
