@@ -46,10 +46,13 @@ def test_the_steps_to_add_an_analysis_name_real_places() -> None:
     assert "--update-golden" in steps and "@step(" in steps and "# step: plain" in steps
 
 
-def test_readme_quick_start_has_setup_test_and_serve_commands() -> None:
-    assert "./setup.sh" in README and ".venv/bin/python -m pytest" in README and "alignkb serve" in README
+def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_second() -> None:
+    quick = _steps(README, "## Quick start")
+    assert "make serve" in quick and "make test" in quick
     ci = (ROOT / ".ci" / "run").read_text()
-    assert ".venv/bin/python -m pytest" in ci
+    assert "exec make test" in ci
+    makefile = (ROOT / "Makefile").read_text()
+    assert "./setup.sh serve" in makefile and "./setup.sh test" in makefile and "-m pytest" in makefile
 
 
 def test_every_query_file_has_a_question_header() -> None:

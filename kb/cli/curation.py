@@ -46,7 +46,7 @@ def new_source_command(
     templates: tuple[str, ...],
 ) -> None:
     """Create sources/SOURCE_ID with its citation record filled in, an example assertions file and templates."""
-    home = home_of(ctx)
+    home: Home = ctx.find_root().obj.writable_home("take new sources")
     try:
         folder = new_source(home, NewSource(source_id, title, publisher, url, issued, seed_file, note), templates)
     except ScaffoldError as err:
@@ -60,7 +60,8 @@ def new_source_command(
 @click.pass_context
 def release_command(ctx: click.Context, version: str) -> None:
     """Write releases/VERSION from the current build (never overwritten), with a diff against the last release."""
-    home = home_of(ctx)
+    home: Home = ctx.find_root().obj.writable_home("hold releases")
+    ctx.find_root().obj.require_build()
     try:
         target = make_release(home, version)
     except (ReleaseError, FileNotFoundError) as err:
