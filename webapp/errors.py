@@ -1,6 +1,11 @@
-"""Error pages: a 404 that suggests near matches, and a 500 that says what happened, both with JSON twins."""
+"""Error pages: a 404 that suggests near matches, and a 500 that says what happened, both with JSON twins.
+
+A path part that cannot be part of an IRI (``/id/a%20b``, ``/types/a%23b``, ``/evidence/x/%FF``) names nothing
+here: it is answered 404 before any view turns it into an IRI (webapp.terms.is_iri_segment)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound
@@ -9,9 +14,20 @@ from kb.store import QueryError
 
 from . import finder
 from .negotiate import json_response, page, requested_format
+from .terms import is_iri_segment
+
+# Endpoints whose path parts are file names, not identifiers.
+FILE_ENDPOINTS = ("static", "assets.")
 
 
 def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def identifiers_only(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if not values or endpoint is None or endpoint.startswith(FILE_ENDPOINTS):
+            return
+        if not all(is_iri_segment(str(value)) for value in values.values()):
+            raise NotFound()
+
     @app.errorhandler(NotFound)
     def not_found(_err: NotFound) -> Response:
         if request.path.startswith(("/vendor/", "/static/")):

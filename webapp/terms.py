@@ -43,6 +43,20 @@ def local_href(iri: str) -> str | None:
     return None
 
 
+def is_iri_segment(text: str) -> bool:
+    """Whether ``text`` can be one segment of an IRI's path (an identifier's last part): not empty, no ``/``,
+    ``?`` or ``#``, and nothing an IRI may not hold (spaces, angle brackets, quotes, braces, ``|``, ``^``,
+    backquotes, backslashes, control characters, a ``%`` not followed by two hex digits, U+FFFD from bytes that
+    were not UTF-8 …). A path part that is not one names nothing in the knowledge base (the web app answers 404)."""
+    if not text or any(c in "/?#" for c in text):
+        return False
+    try:
+        ox.NamedNode(BASE + "x/" + text)
+    except ValueError:
+        return False
+    return True
+
+
 def fallback_label(iri: str) -> str:
     short = curie(iri)
     if short and short.startswith(("kb:", "ak:")):

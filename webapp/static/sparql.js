@@ -43,6 +43,12 @@
     holder.querySelectorAll("input.autocomplete").forEach(function (el) {
       el.setAttribute("aria-label", "SPARQL endpoint address");
     });
+    holder.querySelectorAll("select.tableSizer").forEach(function (el) {
+      if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", "Rows shown on each page of results"); }
+    });
+    holder.querySelectorAll(".yasr select:not([aria-label]), .yasr input:not([aria-label])").forEach(function (el) {
+      if (!el.labels || el.labels.length === 0) { el.setAttribute("aria-label", el.getAttribute("title") || el.getAttribute("placeholder") || "Results option"); }
+    });
     holder.querySelectorAll(".tabsList a[role=tab]").forEach(function (tab) {
       var panel = tab.getAttribute("aria-controls");
       if (panel && !document.getElementById(panel)) { tab.removeAttribute("aria-controls"); }
