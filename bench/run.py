@@ -351,11 +351,61 @@ def format_table(report: dict[str, Any]) -> str:
 )
 @click.option("--no-check", is_flag=True, help="Skip the SHACL and HermiT build timing.")
 @click.option("--real", is_flag=True, help="Time every analysis on the built knowledge base instead.")
+@click.option(
+    "--load",
+    is_flag=True,
+    help="Load-test the browser instead: the bundled server and gunicorn on loopback, on the built knowledge base "
+    "(bench/load.py); requests/s and p50/p95/p99 per route.",
+)
+@click.option("--clients", default="16,64", show_default=True, help="With --load: numbers of concurrent clients.")
+@click.option("--servers", default="waitress,gunicorn", show_default=True, help="With --load: servers to measure.")
+@click.option("--duration", default=20.0, show_default=True, type=float, help="With --load: seconds per run.")
+@click.option("--workers", default=4, show_default=True, type=int, help="With --load: gunicorn's worker processes.")
+@click.option(
+    "--threads", default=1, show_default=True, type=int, help="With --load: threads per gunicorn worker (gthread)."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
-def bench(obj: Context, triples: int, repeat: int, rdflib_timeout: float, no_check: bool, real: bool, fmt: str) -> None:
+def bench(
+    obj: Context,
+    triples: int,
+    repeat: int,
+    rdflib_timeout: float,
+    no_check: bool,
+    real: bool,
+    load: bool,
+    clients: str,
+    servers: str,
+    duration: float,
+    workers: int,
+    threads: int,
+    fmt: str,
+) -> None:
     """Generate a synthetic KB of about N triples, build it and time every analysis (Oxigraph, and rdflib's
-    own engine on the same queries). With --real, time the analyses on the built knowledge base."""
+    own engine on the same queries). With --real, time the analyses on the built knowledge base. With --load,
+    measure the browser under load (loopback only, each run at most 600 s)."""
+    if load:
+        from bench.load import format_table as load_table
+        from bench.load import run_load
+
+        try:
+            numbers = [int(n) for n in clients.split(",") if n.strip()]
+        except ValueError as err:
+            raise click.BadParameter("give numbers separated by commas, e.g. 16,64", param_hint="--clients") from err
+        chosen = [s.strip() for s in servers.split(",") if s.strip()]
+        if not set(chosen) <= {"waitress", "gunicorn"}:
+            raise click.BadParameter("choose among waitress and gunicorn", param_hint="--servers")
+        result = run_load(
+            obj.home,
+            servers=chosen,
+            clients=numbers,
+            seconds=duration,
+            workers=workers,
+            threads=threads,
+            progress=progress(fmt == "json"),
+        )
+        click.echo(json.dumps(result, indent=2) if fmt == "json" else load_table(result))
+        return
     if real:
         store = obj.store()
         if not isinstance(store, OxigraphStore):

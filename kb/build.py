@@ -10,19 +10,22 @@ is waited for once the rest is written.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kb import __version__
+import kb
 from kb.checks.catalogue import Policy, policy_for
 from kb.checks.incremental import RECORD, Record
 from kb.checks.reasoning import check_consistency
@@ -30,11 +33,21 @@ from kb.checks.schedule import Validation
 from kb.checks.shacl import entity_files, run_violation_queries
 from kb.inputs.sources import Inputs, read_inputs
 from kb.memory import collector_paused, trim_heap
-from kb.model.namespace import BASE
+from kb.model.builds import REPORT, builds_dir, current_build, lock_path
+from kb.model.dataset import (
+    CONTEXT_FILE,
+    DOWNLOADS,
+    SUMS_FILE,
+    VOID_FILE,
+    jsonld_context,
+    version_iri,
+)
+from kb.model.namespace import BASE, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from kb.model.paths import Home
 from kb.model.problems import BuildFailed, FailOn, Problem
 from kb.stats import compute
 from kb.store import OxigraphStore
+from kb.store.dumps import canonical_quads, counts, file_digest, sums_text, void_description, write_dumps
 
 Progress = Callable[[str], None]
 
@@ -164,6 +177,17 @@ def _settle(checked: Checked, validation: Validation, files: dict[str, str], pro
     checked.shacl, checked.record = validation.mode, validation.record
 
 
+class BuildBusy(BuildFailed):
+    """Another build of the same folder kept its lock for longer than the build was told to wait."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("build-lock", message)], stage="build")
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def build(
     home: Home,
     *,
@@ -172,23 +196,42 @@ def build(
     full: bool = False,
     progress: Progress = _quiet,
     fail_on: FailOn = "error",
+    wait: float | None = None,
 ) -> dict[str, object]:
     """Build ``dist/`` from ``home``; raise BuildFailed (leaving ``dist/`` untouched) on any problem that blocks
     (at least as severe as ``fail_on``, after the home's checks-profile.tsv); the others are listed in the report
     (``checks``). SHACL validates only what changed since the last good build unless ``full``
-    (kb/checks/incremental.py). The dataset is written into a fresh folder while a forked SHACL validation
-    finishes, and swapped in only if it passes."""
-    previous = None if full else Record.load(home.dist)
+    (kb/checks/incremental.py). The dataset is written into a fresh build folder while a forked SHACL validation
+    finishes, and made current only if it passes, in one atomic step (kb/model/builds.py).
+
+    A build holds a lock on ``dist`` from start to end: a second build of the same folder waits for the first
+    (saying so), or, after ``wait`` seconds, raises :class:`BuildBusy` with a one-line message. Leftovers of
+    killed builds are removed at the start; the two newest builds are kept."""
     dist = home.dist
     dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist.parent))
+    with build_lock(dist, progress, wait):
+        _clean_leftovers(dist)
+        return _build_locked(home, shacl, reason, full, progress, fail_on)
+
+
+def _build_locked(
+    home: Home, shacl: bool, reason: bool, full: bool, progress: Progress, fail_on: FailOn
+) -> dict[str, object]:
+    dist = home.dist
+    previous = None if full else Record.load(dist)
+    builds = builds_dir(dist)
+    builds.mkdir(exist_ok=True)
+    builds.chmod(0o755)
+    started = datetime.now(UTC)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
     written: dict[str, object] = {}
 
     def write(checked: Checked) -> None:
         t = time.perf_counter()
         written.update(_report(checked))
         written["inferred_types"] = materialise_types(checked.store)
-        checked.store.dump(str(staging / "kb.nq"), format=ox.RdfFormat.N_QUADS)
+        stamp_version(checked.store, kb.__version__)
+        written.update(write_dataset(checked.store, staging))
         checked.timings["write"] = time.perf_counter() - t
 
     try:
@@ -203,15 +246,170 @@ def build(
         report["timings_seconds"] = {k: round(v, 3) for k, v in checked.timings.items()}
         report["shacl"] = checked.shacl or {"mode": "not run"}
         report["checks"] = _checks(checked)
+        final = builds / f"{started.strftime('%Y%m%dT%H%M%S.%fZ')}-{str(report['kb_sha256'])[:12]}"
+        report["build_id"] = final.name
         if checked.record is not None:
             (staging / RECORD).write_text(checked.record.to_json())
-        (staging / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-        _swap(staging, dist)
+        (staging / REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        _readable(staging)
+        os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    progress(f"wrote {dist.name}/kb.nq ({report['quads']:,} quads) and {dist.name}/report.json")
+    _point(dist, final)
+    _prune(dist, keep=2)
+    progress(
+        f"wrote {dist.name}/kb.nq ({report['quads']:,} quads), its dumps and {dist.name}/{REPORT} (build {final.name})"
+    )
     return report
+
+
+@contextmanager
+def build_lock(dist: Path, progress: Progress = _quiet, wait: float | None = None) -> Iterator[None]:
+    """Hold the lock on builds of ``dist`` (an flock on ``.<dist>.lock`` beside it, released by the system if the
+    process dies). When another build holds it, say so and wait for it: forever, or ``wait`` seconds before
+    raising :class:`BuildBusy`."""
+    path = lock_path(dist)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            progress(f"another build of {dist} is running (process {holder}): waiting for it to finish …")
+            _wait_for_lock(fd, dist, holder, wait)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _wait_for_lock(fd: int, dist: Path, holder: str, wait: float | None) -> None:
+    if wait is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise BuildBusy(
+                    f"another build of {dist} (process {holder}) is still running after {wait:g} s: let it finish, "
+                    "or stop it, then build again"
+                ) from None
+            time.sleep(0.1)
+
+
+_LEGACY_STAGING = re.compile(r"^\.dist-[a-z0-9_]{8}$")  # tempfile.mkdtemp(prefix=".dist-") of earlier builds
+
+
+def _clean_leftovers(dist: Path) -> None:
+    """Remove what killed builds left behind (called with the lock held, so no build is using them): staging
+    folders, a half-made link, and the folders of the layout before this one (``.dist-XXXXXXXX``,
+    ``.dist-old-PID``)."""
+    old = re.compile(rf"^\.{re.escape(dist.name)}-old-\d+$")
+    for entry in dist.parent.iterdir():
+        name = entry.name
+        if name.startswith(f".{dist.name}.swap-") and entry.is_symlink():
+            entry.unlink(missing_ok=True)
+        elif (_LEGACY_STAGING.match(name) or old.match(name)) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+    builds = builds_dir(dist)
+    if builds.is_dir():
+        for entry in builds.iterdir():
+            if entry.name.startswith(".staging-") and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _readable(folder: Path) -> None:
+    """Make a build readable by everyone whatever the umask: folders 0755, files 0644."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _point(dist: Path, target: Path) -> None:
+    """Make ``target`` the current build: a new link under a temporary name, renamed over ``dist`` in one
+    step. A ``dist`` that is a plain folder (the layout before this one) is first moved in with the builds."""
+    link = dist.parent / f".{dist.name}.swap-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, dist.parent), link)
+    if dist.is_dir() and not dist.is_symlink():
+        moved = datetime.fromtimestamp(dist.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        os.replace(dist, builds_dir(dist) / f"{moved}-folder")
+    os.replace(link, dist)
+
+
+def _prune(dist: Path, keep: int = 2) -> None:
+    """Remove all but the ``keep`` newest builds, never the current one. A server still holding an older build
+    has it in memory; a reader that opened a file of it keeps reading it."""
+    current = current_build(dist)
+    builds = sorted(
+        (p for p in builds_dir(dist).iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    kept = [p for p in builds if current is not None and p.resolve() == current]
+    for folder in builds:
+        if folder in kept:
+            continue
+        if len(kept) < keep:
+            kept.append(folder)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_dataset(store: ox.Store, folder: Path) -> dict[str, object]:
+    """Write the dataset into ``folder``: the dumps (canonical blank nodes, sorted: the same statements give the
+    same bytes), their SHA256SUMS and the VoID/DCAT description (void.ttl). Returns what the report says of
+    them: the quads written, the SHA-256 of kb.nq, each file's size and checksum, and the counts of the
+    description."""
+    with collector_paused():
+        quads = canonical_quads(store)
+        total = len(quads)
+        dumps, union = write_dumps(quads, folder)
+        numbers = counts(union)
+        del quads, union
+    (folder / VOID_FILE).write_bytes(void_description(kb.__version__, dumps, numbers, downloads=DOWNLOADS))
+    (folder / CONTEXT_FILE).write_text(json.dumps(jsonld_context(), indent=2) + "\n")
+    files = [(d.format.file, d.sha256) for d in dumps]
+    files += [(name, file_digest(folder / name)[1]) for name in (VOID_FILE, CONTEXT_FILE)]
+    (folder / SUMS_FILE).write_text(sums_text(files))
+    trim_heap()
+    return {
+        "quads": total,
+        "version": kb.__version__,
+        "kb_sha256": dumps[0].sha256,
+        "dumps": {d.format.file: {"bytes": d.size, "sha256": d.sha256} for d in dumps},
+        "dataset": {
+            "triples": numbers.triples,
+            "entities": numbers.entities,
+            "classes": numbers.classes,
+            "properties": numbers.properties,
+            "example": numbers.example,
+        },
+    }
+
+
+OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+
+
+def stamp_version(store: ox.Store, version: str) -> None:
+    """Give the ontology the one version (pyproject.toml's): ``owl:versionInfo`` and the version IRI
+    ``https://w3id.org/alignkb/ontology/<version>``, replacing any the ontology file states."""
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    ontology = ox.NamedNode(str(ONTOLOGY_IRI))
+    if next(iter(store.quads_for_pattern(ontology, None, None, graph)), None) is None:
+        return
+    for predicate in (OWL_VERSION_IRI, OWL_VERSION_INFO):
+        for quad in list(store.quads_for_pattern(ontology, predicate, None, graph)):
+            store.remove(quad)
+    store.add(ox.Quad(ontology, OWL_VERSION_IRI, ox.NamedNode(version_iri(version)), graph))
+    store.add(ox.Quad(ontology, OWL_VERSION_INFO, ox.Literal(version), graph))
 
 
 INFERRED_GRAPH = BASE + "graph/inferred"
@@ -240,17 +438,6 @@ def materialise_types(store: ox.Store) -> int:
     return len(quads)
 
 
-def _swap(staging: Path, dist: Path) -> None:
-    """Replace ``dist`` by ``staging`` with renames only, so a reader never sees a half-written build."""
-    old = None
-    if dist.exists():
-        old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
-        os.replace(dist, old)
-    os.replace(staging, dist)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _checks(checked: Checked) -> dict[str, object]:
     """What the report says of the checks: the --fail-on level, the profile read, and every problem found that did
     not block the build, with its severity."""
@@ -267,7 +454,7 @@ def _report(checked: Checked) -> dict[str, object]:
     stats = compute(OxigraphStore(checked.store))
     return {
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "alignkb_version": __version__,
+        "alignkb_version": kb.__version__,
         "quads": len(checked.store),
         "source_folders": len(checked.inputs.folders),
         "files": sum(len(f.files) for f in checked.inputs.folders),

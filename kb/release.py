@@ -1,8 +1,11 @@
 """Versioned releases: never-edited artefacts of a build, and a readable diff against the previous release.
 
-``alignkb release 1.0.0`` writes ``releases/1.0.0/``: the dataset as TriG and N-Quads, the union as Turtle and
-JSON-LD, a CSV per main class, a ``release.json`` manifest with the dated version IRI, and ``diff.md`` against the
-newest earlier release. An existing release is never overwritten.
+``alignkb release 1.0.0`` writes ``releases/1.0.0/``: the build's dumps (N-Quads, TriG, JSON-LD with their named
+graphs; Turtle with every statement merged into the default graph), a CSV per main class, a VoID/DCAT description
+(``void.ttl``) with the dumps' sizes and checksums, the data licence (``LICENSE-DATA.md``: Open Government Licence
+v3.0, with its attribution), ``SHA256SUMS``, a ``release.json`` manifest with the version IRI the data states, and
+``diff.md`` against the newest earlier release. The version is the build's (pyproject.toml's): a release of another
+version is refused. An existing release is never overwritten.
 """
 
 from __future__ import annotations
@@ -10,16 +13,36 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kb.model.builds import current_build
+from kb.model.dataset import (
+    ATTRIBUTION,
+    DATA_LICENCE,
+    DUMPS,
+    RELEASES,
+    SUMS_FILE,
+    VOID_FILE,
+    licence_text,
+    version_iri,
+)
 from kb.model.namespace import AK, BASE, ONTOLOGY_IRI, PREFIXES
 from kb.model.paths import Home
 from kb.store import OxigraphStore
-from kb.store.serialize import jsonld
+from kb.store.dumps import (
+    Written,
+    file_digest,
+    sums_text,
+    void_description,
+)
+from kb.store.dumps import counts as dump_counts
+
+OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 MAIN_CLASSES = (
@@ -159,35 +182,62 @@ def _write_csvs(store: OxigraphStore, folder: Path) -> dict[str, int]:
     return counts
 
 
+def build_version(home: Home) -> str:
+    """The version of the current build (pyproject.toml's when it was built), or a ReleaseError saying to build."""
+    try:
+        report = json.loads((home.dist / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ReleaseError(f"no build at {home.dist}: run alignkb build first") from err
+    version = report.get("version")
+    if not isinstance(version, str):
+        raise ReleaseError(f"the build at {home.dist} was made before builds carried their version: build again")
+    return version
+
+
+def data_version_iri(store: ox.Store) -> str | None:
+    """The ontology's version IRI as the data states it."""
+    found = [q.object for q in store.quads_for_pattern(ox.NamedNode(str(ONTOLOGY_IRI)), OWL_VERSION_IRI, None, None)]
+    return found[0].value if found and isinstance(found[0], ox.NamedNode) else None
+
+
 def make_release(home: Home, version: str, today: date | None = None) -> Path:
-    """Write releases/VERSION from the current build; refuse to overwrite an existing release."""
+    """Write releases/VERSION from the current build; refuse to overwrite an existing release, and refuse a
+    version other than the build's: one version, pyproject.toml's, names the package, the ontology (its version
+    IRI, stamped by the build) and the release."""
     if not VERSION.match(version):
         raise ReleaseError(f"version '{version}' must look like 1.2.3")
     target = releases_dir(home) / version
     if target.exists():
         raise ReleaseError(f"release {version} already exists and is never edited; choose a new version")
+    built_version = build_version(home)
+    if built_version != version:
+        raise ReleaseError(
+            f"the current build is version {built_version} (pyproject.toml's version when it was built), not "
+            f'{version}: set version = "{version}" in pyproject.toml, run alignkb build, then release'
+        )
     built = OxigraphStore.from_dist(home.dist)
+    folder = current_build(home.dist) or home.dist
     stamp = (today or datetime.now(UTC).date()).isoformat()
-    version_iri = f"{ONTOLOGY_IRI}/{stamp}"
+    store = built.store
+    version_iri_in_data = data_version_iri(store)
     previous = previous_release(home, version)
     old_store = None
     if previous is not None:
         old_store = ox.Store()
         old_store.bulk_load(path=str(previous / "alignkb.nq"), format=ox.RdfFormat.N_QUADS)
     staging = target.with_name(f".{version}.partial")
+    shutil.rmtree(staging, ignore_errors=True)  # left by a release that was stopped
     staging.mkdir(parents=True)
-    store = built.store
-    store.dump(str(staging / "alignkb.nq"), format=ox.RdfFormat.N_QUADS)
-    store.dump(str(staging / "alignkb.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    union = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
-    ox.serialize(union, str(staging / "alignkb.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    (staging / "alignkb.jsonld").write_bytes(jsonld(union))
+    written = _write_dumps(folder, staging)
     counts = _write_csvs(built, staging / "csv")
     changes = diff(old_store, store)
     (staging / "diff.md").write_text(changes.markdown(version, previous.name if previous else None))
+    numbers = dump_counts({ox.Triple(q.subject, q.predicate, q.object) for q in store})
+    (staging / VOID_FILE).write_bytes(void_description(version, written, numbers, downloads=f"{RELEASES}{version}/"))
+    (staging / "LICENSE-DATA.md").write_text(licence_text(version))
     manifest = {
         "version": version,
-        "version_iri": version_iri,
+        "version_iri": version_iri_in_data or version_iri(version),
         "released": stamp,
         "previous": previous.name if previous else None,
         "quads": len(store),
@@ -196,21 +246,40 @@ def make_release(home: Home, version: str, today: date | None = None) -> Path:
         "removed": len(changes.removed),
         "changed": len(changes.changed),
         "base": BASE,
+        "licence": DATA_LICENCE,
+        "attribution": ATTRIBUTION,
+        "dumps": {w.format.file: {"bytes": w.size, "sha256": w.sha256} for w in written},
     }
     (staging / "release.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    (staging / SUMS_FILE).write_text(sums_text((p.relative_to(staging).as_posix(), file_digest(p)[1]) for p in files))
     for path in staging.rglob("*"):
         if path.is_file():
             path.chmod(0o444)
     staging.rename(target)
-    _record_in_changes(home, version, stamp, changes, previous.name if previous else None)
+    iri = version_iri_in_data or version_iri(version)
+    _record_in_changes(home, version, stamp, iri, changes, previous.name if previous else None)
     return target
 
 
-def _record_in_changes(home: Home, version: str, stamp: str, changes: Diff, previous: str | None) -> None:
+def _write_dumps(build: Path, staging: Path) -> list[Written]:
+    """The build's dumps, copied byte for byte under the release's names (alignkb.nq, …)."""
+    written = []
+    for dump in DUMPS:
+        name = "alignkb" + Path(dump.file).suffix
+        source = build / dump.file
+        if not source.is_file():
+            raise ReleaseError(f"the build at {build} has no {dump.file}: build again")
+        shutil.copyfile(source, staging / name)
+        written.append(Written(replace(dump, file=name), *file_digest(staging / name)))
+    return written
+
+
+def _record_in_changes(home: Home, version: str, stamp: str, iri: str, changes: Diff, previous: str | None) -> None:
     path = home.root / "CHANGES.md"
     text = path.read_text() if path.exists() else "# Changes\n\n## Unreleased\n"
     entry = (
-        f"\n## {version} ({stamp})\n\nRelease in `releases/{version}/` (version IRI {ONTOLOGY_IRI}/{stamp}). "
+        f"\n## {version} ({stamp})\n\nRelease in `releases/{version}/` (version IRI {iri}). "
         f"Since {previous or 'the start'}: {len(changes.added)} entities added, {len(changes.removed)} removed, "
         f"{len(changes.changed)} changed; see `releases/{version}/diff.md`.\n"
     )

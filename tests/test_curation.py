@@ -111,20 +111,37 @@ def test_new_source_refuses_an_existing_folder_and_a_bad_id(runner: CliRunner, m
     assert result.exit_code == 2 and "lower-case" in result.output
 
 
-def test_release_writes_immutable_artefacts_and_a_diff(make_home: MakeHome) -> None:
+def test_release_writes_immutable_artefacts_and_a_diff(make_home: MakeHome, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kb
+
     home = make_home({"example": {"sets.trig": SETS}})
     (home.root / "CHANGES.md").write_text("# Changes\n\n## Unreleased\n\n- work in progress\n")
+    monkeypatch.setattr(kb, "__version__", "1.0.0")  # as if pyproject.toml said 1.0.0 (the one version)
     build(home)
     first = make_release(home, "1.0.0")
     names = sorted(p.name for p in first.iterdir())
-    assert names == ["alignkb.jsonld", "alignkb.nq", "alignkb.trig", "alignkb.ttl", "csv", "diff.md", "release.json"]
+    assert names == [
+        "LICENSE-DATA.md",
+        "SHA256SUMS",
+        "alignkb.jsonld",
+        "alignkb.nq",
+        "alignkb.trig",
+        "alignkb.ttl",
+        "csv",
+        "diff.md",
+        "release.json",
+        "void.ttl",
+    ]
     assert oct((first / "alignkb.ttl").stat().st_mode & 0o777) == "0o444"
     manifest = json.loads((first / "release.json").read_text())
-    assert manifest["version_iri"].startswith("https://w3id.org/alignkb/ontology/20")
+    assert manifest["version_iri"] == "https://w3id.org/alignkb/ontology/1.0.0"
     with pytest.raises(ReleaseError, match="never edited"):
         make_release(home, "1.0.0")
+    with pytest.raises(ReleaseError, match=r"pyproject\.toml"):
+        make_release(home, "1.1.0")  # the build is 1.0.0: one version for the package, ontology and release
 
     (home.sources / "example" / "more.indicators.csv").write_text(TEMPLATE)
+    monkeypatch.setattr(kb, "__version__", "1.1.0")
     build(home)
     second = make_release(home, "1.1.0")
     diff = (second / "diff.md").read_text()

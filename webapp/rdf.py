@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+from flask import request
 
 from kb.model.namespace import PREFIXES
 from kb.store.serialize import jsonld
@@ -26,6 +27,6 @@ class Triples:
 
     def serialize(self, fmt: str) -> bytes:
         triples = list(self._triples.values())
-        if fmt == "jsonld":
-            return jsonld(triples)
+        if fmt == "jsonld":  # compacted with the published context, referred to by its address on this server
+            return jsonld(triples, request.host_url.rstrip("/") + "/context.jsonld")
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
