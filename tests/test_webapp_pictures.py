@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -150,7 +151,7 @@ def test_the_network_view_has_nodes_edges_and_a_no_js_list(client: FlaskClient) 
     assert nodes[KB + "cyp-act-2014-s8"]["type"] == "section"
     assert nodes[KB + "req-childrens-services-plan"]["type"] == "plan requirement"
     html = client.get("/id/req-childrens-services-plan/network").get_data(as_text=True)
-    assert 'id="network-links"' in html and "/vendor/cytoscape/cytoscape.min.js" in html
+    assert 'id="network-links"' in html and 'id="network-figure"' in html  # a server-side SVG, then the list
     assert 'href="/id/cyp-act-2014-s8"' in html
 
 
@@ -163,3 +164,62 @@ def test_heatmap_column_heads_drop_the_repeated_set_name_but_keep_the_number() -
 
     assert short_label("Health and wellbeing outcome 1: Look after own health") == "1. Look after own health"
     assert short_label("Safe") == "Safe"
+
+
+def test_the_heatmap_groups_its_columns_by_outcome_set_and_lists_every_cell_with_its_reasons(
+    client: FlaskClient,
+) -> None:
+    data = client.get("/pictures/alignment.json").get_json()
+    assert [(g["label"], g["span"]) for g in data["groups"]] == [("SHANARRI wellbeing indicators", 3)]
+    assert sum(g["span"] for g in data["groups"]) == len(data["outcomes"])
+    for row in data["rows"]:
+        marked = [c for c in row["cells"] if c["level"] != "none"]
+        assert [i["anchor"] for i in row["items"]] == [c["anchor"] for c in marked]  # the list has every cell
+        assert all(i["alignment"] == "direct" and i["explanation"] for i in row["items"])
+        assert row["direct"] + row["derived"] == row["count"]
+    html = client.get("/pictures/alignment").get_data(as_text=True)
+    assert '<th scope="colgroup" colspan="3"' in html and 'id="as-a-list"' in html
+    assert 'href="#cell-1-1"' in html and 'id="cell-1-1"' in html  # a cell leads to its reasons
+
+
+def test_a_link_through_the_frameworks_is_shaded_apart_from_direct_ones() -> None:
+    from webapp.pictures import VIA_TITLES
+
+    assert set(VIA_TITLES) == {"outcome", "set", "framework", "correspondence"}
+
+
+def test_the_burden_picture_for_an_area_charts_its_own_bodies_with_the_figures_as_tables(
+    app: Flask, client: FlaskClient
+) -> None:
+    data = client.get("/pictures/burden.json?area=Inverclyde").get_json()
+    result = _run(app, "burden", {"area": "Inverclyde"})
+    bodies = [(r["entity"], r["plans"], r["reports"]) for r in result.rows if r["level"] == "body"]
+    assert bodies and [(b["iri"], b["plans"], b["reports"]) for b in data["bodies"]] == bodies
+    assert data["area_total"]["label"] == "Inverclyde"
+    html = client.get("/pictures/burden?area=Inverclyde").get_data(as_text=True)
+    assert 'id="chart-bodies"' in html and 'id="burden-table-types"' in html and 'id="burden-table"' in html
+    national = client.get("/pictures/burden.json").get_json()
+    assert national["bodies"] == [] and [a["label"] for a in national["areas"]] == ["Inverclyde"]
+    assert 'id="chart-areas"' in client.get("/pictures/burden").get_data(as_text=True)
+
+
+def test_the_network_groups_links_by_relation_and_caps_each_group(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webapp.pictures
+
+    data = client.get("/id/req-childrens-services-plan/network.json").get_json()
+    groups = {g["key"]: g for g in data["groups"]}
+    assert groups["out-covers-service"]["count"] == 2 and groups["in-realises"]["direction"] == "in"
+    assert sum(g["count"] for g in data["groups"]) == len(data["edges"])
+    monkeypatch.setattr(webapp.pictures, "NETWORK_CAP", 1)
+    capped = {g["key"]: g for g in client.get("/id/req-childrens-services-plan/network.json").get_json()["groups"]}
+    service = capped["out-covers-service"]
+    assert len(service["members"]) == 1 and service["hidden"] == 1
+    assert service["more_href"] == "/id/req-childrens-services-plan/network?show=out-covers-service#out-covers-service"
+    html = client.get("/id/req-childrens-services-plan/network").get_data(as_text=True)
+    assert "show all 2" in html.lower() and 'id="out-covers-service"' in html
+    shown = client.get(service["more_href"].split("#")[0] + "&format=json").get_json()
+    assert len({g["key"]: g for g in shown["groups"]}["out-covers-service"]["members"]) == 2
+    every = client.get("/id/req-childrens-services-plan/network.json?show=all").get_json()
+    assert all(g["hidden"] == 0 for g in every["groups"])

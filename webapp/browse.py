@@ -46,12 +46,47 @@ def _class_counts() -> list[dict[str, Any]]:
 
 @bp.get("/")
 def home() -> Response:
+    """Start from what people come to do: what a service must feed, where plans and reports overlap or repeat, what
+    changed or would change, when things are due, and each council area's page; what the knowledge base holds comes
+    last, in words (the counts by type are at /types)."""
+    from .areas import council_areas
+
     totals = get_store().select(query_text("stats-totals")).records()[0]
-    classes = [c for c in _class_counts() if (c["class"] or "").startswith("https://w3id.org/alignkb/ontology#")]
+    known = {a["name"]: a for a in summaries()}
+
+    def task(name: str, words: str) -> dict[str, str]:
+        a = known.get(name)
+        return {"name": name, "title": a["title"] if a else name, "href": f"/analyses/{name}", "words": words}
+
     data = {
         "title": "alignkb: how Scotland's children's and health & social care policy fits together",
+        "areas": council_areas(),
+        "overlap_tasks": [
+            t
+            for t in (
+                task(
+                    "overlaps",
+                    "Which kinds of plan and report cover the same outcomes, people, services or preparers, "
+                    "ranked by how much they share.",
+                ),
+                task(
+                    "duplicate-reporting",
+                    "Which measures are reported more than once, in different reports or to different bodies.",
+                ),
+            )
+            if t["name"] in known
+        ],
+        "change_tasks": [
+            t
+            for t in (
+                task("changes", "What changed in the law, the plans and the reports between two dates."),
+                task("landscape-at", "What was in force, not yet in force or repealed on a date you choose."),
+                task("impact", "What would be affected if a provision or a whole Act were repealed or amended."),
+                task("merge", "What would go, and what would stand in the way, if two plans or reports were combined."),
+            )
+            if t["name"] in known
+        ],
         "totals": {k: _int(v) for k, v in totals.items()},
-        "classes": classes,
         "analyses": summaries(),
     }
     return page("home.html", data)
@@ -59,16 +94,26 @@ def home() -> Response:
 
 @bp.get("/search")
 def search() -> Response:
+    """Search results grouped by what they are, with a facet per group (``?group=``), the next step for an area or
+    a service, and "Did you mean" when nothing is called exactly what was typed."""
     text = request.args.get("q", "").strip()
     type_text = request.args.get("type", "").strip()
     type_iri = expand(type_text) if type_text else None
-    results = finder.search(text, type_iri) if text else []
+    group = request.args.get("group", "").strip() or None
+    from .areas import council_areas
+
+    found = finder.grouped(text, type_iri, group)
+    services = any(r["service"] for g in found["groups"] for r in g["results"])
+    type_words = None
+    if type_iri:
+        type_words = next((c["label"] for c in _class_counts() if c["class"] == type_iri), None) or type_text
     data = {
         "title": f"Search: {text}" if text else "Search",
         "q": text,
         "type": type_text,
-        "results": results,
-        "exact": any(r["exact"] for r in results),
+        "type_words": type_words,
+        **found,
+        "areas": council_areas() if services else [],
     }
     return page("search.html", data)
 
@@ -82,7 +127,7 @@ def types() -> Response:
 def type_members(name: str) -> Response:
     iri = expand(name) or expand("ak:" + name)
     rows = select("type-members", type=ox.NamedNode(iri)).records() if iri else []
-    if not rows:
+    if not rows and not (iri and _is_class(iri)):
         return not_found(name, "type")
     members = [
         {
@@ -102,6 +147,12 @@ def type_members(name: str) -> Response:
         "members": members,
     }
     return page("type.html", data)
+
+
+def _is_class(iri: str) -> bool:
+    """Whether the ontology defines ``iri`` as a class (a class with no members recorded is still a page)."""
+    query = "ASK { GRAPH <https://w3id.org/alignkb/graph/ontology> { ?c a <http://www.w3.org/2002/07/owl#Class> } }"
+    return bool(get_store().ask(query, {"c": ox.NamedNode(iri)}))
 
 
 def _resource(iri: str, describer: Callable[[str], dict[str, Any] | None], template: str, kind: str) -> Response:

@@ -1,4 +1,5 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, and the app served on loopback.
+"""Browser fixtures: Debian's Chromium driven by Playwright, and the app served on loopback (``real_url``: the app
+over a built copy of the real knowledge base, one server for the session).
 
 Outside CI a missing browser skips these tests with the reason; under CI (``CI=true``) it fails them."""
 
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from kb.model.paths import Home
+from tests.webapp_support import live_server, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -51,3 +55,9 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def real_url(built_home: Home) -> Iterator[str]:
+    with live_server(make_app(built_home)) as url:
+        yield url

@@ -1,6 +1,24 @@
-// Progressive enhancement: sortable tables and entity suggestions in analysis forms. Pages work without it.
+// Progressive enhancement: tables in scrollable regions, sortable tables, entity suggestions in forms, and focus
+// on the answer after a form is sent. Pages work without it.
 (function () {
   "use strict";
+  // Every data table scrolls inside its own region (the design system's responsive table), never the page; a
+  // region a keyboard cannot otherwise reach is made focusable and named after its table.
+  document.querySelectorAll("main table.ds_table").forEach(function (table) {
+    var region = table.parentElement;
+    if (!region.classList.contains("ak-table-scroll")) {
+      region = document.createElement("div");
+      region.className = "ak-table-scroll";
+      table.parentNode.insertBefore(region, table);
+      region.appendChild(table);
+    }
+    if (!region.hasAttribute("tabindex")) {
+      var caption = table.querySelector("caption");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", caption && caption.textContent.trim() ? caption.textContent.trim() : "Table");
+      region.setAttribute("tabindex", "0");
+    }
+  });
   function cellValue(row, index) {
     var cell = row.children[index];
     var text = cell ? cell.textContent.trim() : "";
@@ -30,6 +48,46 @@
       });
     });
   });
+  // The contents of a long page (the design system's side navigation) mark the part being read.
+  var contents = document.querySelector(".ak-contents-nav");
+  if (contents && "IntersectionObserver" in window) {
+    var links = {};
+    contents.querySelectorAll("a.ds_side-navigation__link[href^='#']").forEach(function (link) {
+      links[link.getAttribute("href").slice(1)] = link;
+    });
+    var spy = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting || !links[entry.target.id]) { return; }
+        Object.keys(links).forEach(function (id) {
+          links[id].classList.remove("ds_current");
+          links[id].removeAttribute("aria-current");
+        });
+        links[entry.target.id].classList.add("ds_current");
+        links[entry.target.id].setAttribute("aria-current", "location");
+      });
+    }, { rootMargin: "0px 0px -75% 0px" });
+    Object.keys(links).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (target) { spy.observe(target); }
+    });
+  }
+  // After a form is sent, focus goes to what came back: the error summary if there is a problem, else the
+  // results heading (so a keyboard or screen reader user need not find their way down to it).
+  var FLAG = "alignkb-focus-results";
+  document.querySelectorAll("form.ak-form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      try { window.sessionStorage.setItem(FLAG, form.getAttribute("action") || location.pathname); } catch (e) {}
+    });
+  });
+  var sent = null;
+  try { sent = window.sessionStorage.getItem(FLAG); window.sessionStorage.removeItem(FLAG); } catch (e) {}
+  if (sent) {
+    var target = document.querySelector(".ds_error-summary") || document.getElementById("results");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      target.focus();
+    }
+  }
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     var list = document.createElement("datalist");
     list.id = input.id + "-suggestions";
