@@ -204,8 +204,15 @@ def test_malformed_query_is_400_with_the_parser_message(client: FlaskClient) -> 
     assert text.startswith("Malformed query:") and len(text) > len("Malformed query: ") + 5
 
 
-def test_missing_query_is_400_for_clients_and_the_query_page_for_browsers(client: FlaskClient) -> None:
-    assert client.get("/sparql", headers={"Accept": "application/sparql-results+json"}).status_code == 400
+def test_missing_query_gives_the_service_description_to_clients_and_the_query_page_to_browsers(
+    client: FlaskClient,
+) -> None:
+    """SPARQL 1.1 Service Description: a GET without a query returns the description; a POST without one is 400."""
+    described = client.get("/sparql", headers={"Accept": "application/sparql-results+json"})
+    assert described.status_code == 200 and described.mimetype == "text/turtle"
+    assert (
+        client.post("/sparql", data={"default-graph-uri": "https://w3id.org/alignkb/graph/ontology"}).status_code == 400
+    )
     page = client.get("/sparql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and b'id="yasgui"' in page.data and b'name="query"' in page.data
 
@@ -569,3 +576,20 @@ def test_the_endpoint_accepts_a_json_accept_list_like_sparqlwrapper_sends(client
     response = client.get("/sparql", query_string={"query": AREAS}, headers={"Accept": accept})
     assert response.mimetype == "application/sparql-results+json"
     assert json.loads(response.data)["head"]["vars"] == ["area", "label"]
+
+
+def test_get_without_a_query_gives_the_service_description(client: FlaskClient) -> None:
+    """Issue 18: a SPARQL 1.1 Service Description on GET /sparql without a query (the page for browsers)."""
+    import rdflib
+
+    answer = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200 and answer.mimetype == "text/turtle"
+    assert answer.headers.get("Access-Control-Allow-Origin") == "*"
+    graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = next(graph.subjects(rdflib.RDF.type, sd.Service))
+    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    assert (service, sd.feature, sd.BasicFederatedQuery) not in graph  # SERVICE is refused
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.mimetype == "text/html"

@@ -376,7 +376,51 @@ def _without_query(html: bool) -> Response:
         )
     if request.method == "GET" and not request.args and _browser_default():
         return query_page()
+    if request.method == "GET" and "query" not in request.args:
+        return service_description()
     return _error(400, "Missing 'query' parameter (SPARQL 1.1 Protocol).")
+
+
+SD_MEDIA = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples"}
+
+
+def service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (GET /sparql without a query): what it speaks, what it
+    answers in, and that its default graph is the union of the named graphs (one per evidence passage)."""
+    endpoint = request.url_root.rstrip("/") + "/sparql"
+    dataset = request.url_root.rstrip("/") + "/dataset"
+    turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ,
+        <http://www.w3.org/ns/formats/SPARQL_Results_XML> , <http://www.w3.org/ns/formats/SPARQL_Results_CSV> ,
+        <http://www.w3.org/ns/formats/SPARQL_Results_TSV> , <http://www.w3.org/ns/formats/Turtle> ,
+        <http://www.w3.org/ns/formats/N-Triples> , <http://www.w3.org/ns/formats/JSON-LD> ;
+    rdfs:comment '''Read-only. The default graph is the union of the named graphs, one per evidence passage.
+SERVICE is refused: this endpoint never makes outbound requests (no federated query).
+Queries run with a time limit and a row cap; a cut result says so.''' ;
+    sd:defaultDataset [
+        a sd:Dataset ;
+        dcterms:description "The alignkb knowledge base; its VoID/DCAT description is linked." ;
+        void:inDataset <{dataset}> ;
+        sd:defaultGraph [ a sd:Graph ; rdfs:comment "The union of all named graphs." ]
+    ] .
+"""
+    wanted = request.accept_mimetypes.best_match(list(SD_MEDIA), default="text/turtle") or "text/turtle"
+    if SD_MEDIA.get(wanted, "turtle") == "turtle":
+        return Response(turtle, mimetype="text/turtle")
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    fmt = ox.RdfFormat.JSON_LD if SD_MEDIA[wanted] == "jsonld" else ox.RdfFormat.N_TRIPLES
+    return Response(ox.serialize(store, format=fmt), mimetype=wanted)
 
 
 def _browser_default() -> bool:
