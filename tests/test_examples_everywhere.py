@@ -25,7 +25,7 @@ def dump(built_home: Home) -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def rdflib_dump(built_home: Home):  # type: ignore[no-untyped-def]
+def rdflib_dump(built_home: Home):
     from rdflib import Dataset
 
     data = Dataset(default_union=True)
