@@ -303,8 +303,10 @@ def test_cli_query_json_csv_table_and_errors(golden_home: GoldenHome, runner: Cl
     assert out.exit_code == 2 and "Alphashire" in out.output
     out = runner.invoke(main, [*base, "obligatons"])
     assert out.exit_code == 2 and "obligations" in out.output
-    out = runner.invoke(main, [*base, "landscape-at", "--date", "01/02/2020"])
-    assert out.exit_code == 2 and "YYYY-MM-DD" in out.output
+    out = runner.invoke(main, [*base, "landscape-at", "--date", "01/02/2020"])  # day first, as people write it
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(main, [*base, "landscape-at", "--date", "31/02/2020"])
+    assert out.exit_code == 2 and "is not a date" in out.output and "2024-04-01" in out.output
     out = runner.invoke(main, [*base, "--help"])
     assert "crosswalk" in out.output
     out = runner.invoke(main, [*base, "obligations", "--help"])

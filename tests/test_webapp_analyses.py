@@ -134,3 +134,13 @@ def test_choice_parameters_are_select_boxes(client: FlaskClient) -> None:
 def test_analyses_without_required_parameters_run_at_once(client: FlaskClient) -> None:
     response = client.get("/analyses/conflicts.json")
     assert response.status_code == 200 and "rows" in response.get_json()
+
+
+def test_dates_use_the_design_systems_date_picker_and_read_day_first(client: FlaskClient) -> None:
+    """Issue 17: the Design System's date input; people in Scotland write 01/04/2024, and that is what it writes."""
+    html = client.get("/analyses/landscape-at").get_data(as_text=True)
+    assert 'data-module="ds-datepicker"' in html and 'type="date"' not in html
+    day_first = client.get(OBLIGATIONS + "&as_at=01/04/2024&format=json").get_json()
+    assert day_first["as_at"] == "2024-04-01"
+    bad = client.get(OBLIGATIONS + "&as_at=31/02/2024")
+    assert bad.status_code == 400 and "is not a date" in bad.get_data(as_text=True)

@@ -201,18 +201,25 @@ def steps(catalogue: Mapping[str, Analysis]) -> dict[str, Step]:
 
 
 def parse_date_param(value: str, param: str = "as-at") -> date:
-    """A date as a person types it (YYYY-MM-DD, a year, or 'today'); anything else is a ParameterError with examples.
-    (Dates in the data are read by :func:`kb.analyses.timeline.parse_date`, which answers None for a bad one.)"""
+    """A date as a person types it (YYYY-MM-DD; DD/MM/YYYY as the design system's date picker writes it and as
+    people in Scotland write it; a year; or 'today'); anything else is a ParameterError with examples. (Dates in the
+    data are read by :func:`kb.analyses.timeline.parse_date`, which answers None for a bad one.)"""
     text = value.strip().lower()
     if text == "today":
         return date.today()
     if re.fullmatch(r"\d{4}", text):
         return date(int(text), 12, 31)
+    day_first = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     try:
+        if day_first:
+            return date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
         return date.fromisoformat(text)
     except ValueError:
         raise ParameterError(
-            param, value, f"{param}: '{value}' is not a date (use YYYY-MM-DD)", ["2024-04-01", "today"]
+            param,
+            value,
+            f"{_words(param)}: '{value}' is not a date (for example 01/04/2024 or 2024-04-01)",
+            ["01/04/2024", "2024-04-01", "today"],
         ) from None
 
 
