@@ -81,7 +81,7 @@ def listen_failure(err: OSError, host: str, port: int) -> Failure:
 
 
 @click.command("docs")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default HOME/dist/docs).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default HOME/site, kept apart from the builds so a rebuild does not drop it).")
 @click.pass_context
 def docs_command(ctx: click.Context, out: str | None) -> None:
     """Write the ontology's documentation as static HTML, with the core-class diagram, JSON and Turtle."""
@@ -91,7 +91,7 @@ def docs_command(ctx: click.Context, out: str | None) -> None:
     home = obj.require_build()
     if not out and home.read_only:
         raise BadInput("the knowledge base built into the package is read-only: give --out DIR for the documentation")
-    target = Path(out) if out else home.dist / "docs"
+    target = Path(out) if out else home.root / "site"
     app = create_app({"ALIGNKB_HOME": str(home.root), "ALIGNKB_DIST": str(home.dist), "TESTING": True})
     client = app.test_client()
     pages = {
