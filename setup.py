@@ -2,7 +2,8 @@
 
 Building a wheel (``make wheel``, or ``pip wheel --no-deps .``) copies, into the package:
 
-* ``kb/_data/``: ``ontology/``, ``sources/`` and the build ``dist/kb.nq`` and ``dist/report.json`` (from
+* ``kb/_data/``: ``ontology/``, ``sources/`` and the build ``dist/kb.nq``, ``dist/report.json`` and the dataset
+  description (``void.ttl``, ``context.jsonld``, ``SHA256SUMS``) (from
   ``ALIGNKB_DIST`` if set) — the home an installed ``alignkb`` uses when it is run outside any home, read-only;
 * ``webapp/_vendor/<name>/``: the built folders of the npm packages named in ``webapp/assets.py`` (PACKAGES),
   from ``node_modules`` (``npm ci``), without source maps and type declarations, with their licences.
@@ -57,6 +58,9 @@ def collect_home(target: Path) -> None:
     (target / "dist").mkdir(parents=True)
     for name in ("kb.nq", "report.json"):
         shutil.copy2(dist / name, target / "dist" / name)
+    for name in ("void.ttl", "context.jsonld", "SHA256SUMS"):  # the dataset description (the dumps stay out)
+        if (dist / name).is_file():
+            shutil.copy2(dist / name, target / "dist" / name)
     if (ROOT / "checks-profile.tsv").is_file():
         shutil.copy2(ROOT / "checks-profile.tsv", target / "checks-profile.tsv")
 
