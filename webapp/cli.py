@@ -81,7 +81,7 @@ def listen_failure(err: OSError, host: str, port: int) -> Failure:
 
 
 @click.command("docs")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default HOME/site, kept apart from the builds so a rebuild does not drop it).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default HOME/site).")
 @click.pass_context
 def docs_command(ctx: click.Context, out: str | None) -> None:
     """Write the ontology's documentation as static HTML, with the core-class diagram, JSON and Turtle."""

@@ -345,6 +345,10 @@ class Pool:
                         retry_after=max(1, math.ceil(wait)),
                     )
                 self._cond.wait(left)
+        return self._spawn(folder)
+
+    def _spawn(self, folder: str | None) -> _Worker:
+        """Start a worker for a place already counted in ``_live``; give the place back if it cannot start."""
         try:
             worker = _Worker(self.settings, folder)
         except BaseException:
@@ -382,15 +386,9 @@ class Pool:
                 return
             self._live += 1
         try:
-            worker = _Worker(self.settings, self.folder)
+            worker = self._spawn(self.folder)
         except BaseException:  # the next query will try again and say why
-            with self._cond:
-                self._live -= 1
-                self._cond.notify()
             return
-        with self._cond:
-            self._all.add(worker)
-        self.started += 1
         self._checkin(worker)
 
     def close(self) -> None:

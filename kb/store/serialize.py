@@ -1,5 +1,5 @@
-"""The one place results and triples are written out: plain-text tables for people, CSV and JSON for programs,
-JSON-LD (with the published context) for linked-data clients."""
+"""Results and triples written out for programs: CSV and JSON, and JSON-LD (with the published context) for
+linked-data clients. Plain-text tables for people are the CLI's (kb/cli/render.py)."""
 
 from __future__ import annotations
 
@@ -13,37 +13,6 @@ import pyoxigraph as ox
 
 from kb.model.dataset import jsonld_context
 from kb.model.namespace import compact
-from kb.store import Store
-
-
-def table_text(columns: Sequence[str], rows: Sequence[dict[str, object]], max_width: int = 60) -> str:
-    """A plain-text table with a header row, columns sized to their content (cut at max_width)."""
-
-    def cell(value: object) -> str:
-        text = "" if value is None else str(value)
-        text = text.replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines)
-
-
-def render_table(store: Store, query: str) -> str:
-    """Any query as text: a table for SELECT, true/false for ASK, the serialization for CONSTRUCT/DESCRIBE."""
-    body, _ = store.raw(query, "json")
-    data = json.loads(body) if body.strip().startswith(b"{") else None
-    if data is None:
-        return body.decode()
-    if "boolean" in data:
-        return "true" if data["boolean"] else "false"
-    columns = data["head"]["vars"]
-    rows = [{c: b.get(c, {}).get("value") for c in columns} for b in data["results"]["bindings"]]
-    return table_text(columns, rows)
 
 
 def csv_text(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
