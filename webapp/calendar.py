@@ -93,6 +93,7 @@ def calendar_page() -> Response:
         "count": len(result.rows) if result is not None else 0,
         "clashes": sum(1 for r in result.rows if r["clash"]) if result is not None else 0,
         "rule": analyses()["calendar"].rule,
+        "how": analyses()["calendar"].how,
         "areas": [{"iri": r["area"] or "", "label": r["label"] or r["area"] or ""} for r in select("areas").records()],
         "ics": _href("/calendar.ics", values),
         "analysis": _href("/analyses/calendar", {**{p: values[p] for p in PARAMS}, "as_at": values["as-at"]}),
