@@ -102,9 +102,7 @@ def _outcome_frameworks(store: OxigraphStore) -> dict[str, set[str]]:
 
 
 # Sets known to be held in part, each with why; any other set must be complete against its declared size.
-KNOWN_PARTIAL = {
-    "npf-indicators-2018": "80 of 81: the 81st National Indicator of the 2018 set was not identified in a source",
-}
+KNOWN_PARTIAL: dict[str, str] = {}
 
 
 def test_every_set_declares_its_size_and_is_complete_or_known_to_be_partial(store: OxigraphStore) -> None:
