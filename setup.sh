@@ -4,7 +4,8 @@
 #   ./setup.sh serve   Debian packages: Python 3.11+ with venv, Java (for the HermiT reasoner), Node.js and npm;
 #                      .venv with alignkb (editable) and its dev tools; the npm packages from package-lock.json;
 #                      a build of the knowledge base into dist/ when there is none or the sources changed since
-#   ./setup.sh test    the same, plus Chromium and the DejaVu fonts (the browser tests)
+#   ./setup.sh test    the same, plus Chromium and the DejaVu fonts (the browser tests) and Virtuoso's server
+#                      (the remote-store tests)
 #   ./setup.sh [all]   the same as test
 # System packages are installed with apt-get as root or through sudo; without either, nothing is installed and the
 # script names the packages to install and how, and exits 1.
@@ -37,6 +38,7 @@ command -v npm >/dev/null 2>&1 || need npm "to install the front-end packages"
 if [ "$mode" != serve ]; then
   [ -x /usr/bin/chromium ] || need chromium "the browser tests"
   fc-list 2>/dev/null | grep -qi dejavu || need fonts-dejavu-core "fonts for the browser tests"
+  command -v virtuoso-t >/dev/null 2>&1 || need virtuoso-opensource-7-bin "Virtuoso, a remote store the tests run the analyses on"
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

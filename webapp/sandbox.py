@@ -642,7 +642,7 @@ class Engine:
         if self.remote is not None:
             if job.default_graphs is not None or job.named_graphs is not None:
                 raise Refused(400, "default-graph-uri and named-graph-uri are not supported on this deployment.")
-            return self._remote(job, form)
+            return self._remote(job, form, has_dataset)
         kwargs: dict[str, Any] = {}
         if job.default_graphs is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
@@ -657,7 +657,7 @@ class Engine:
         except (OSError, RuntimeError, ValueError) as err:
             raise Refused(400, f"The query could not be answered: {err}") from None
 
-    def _remote(self, job: Job, form: str) -> Any:
+    def _remote(self, job: Job, form: str, has_dataset: bool) -> Any:
         """The query sent to the remote endpoint; its whole answer is read, then cut like a local one."""
         from kb.store import QueryError
 
@@ -665,9 +665,9 @@ class Engine:
         assert self.remote is not None
         try:
             if form in ("SELECT", "ASK"):
-                body, _media = self.remote.raw(job.query, "json")
+                body, _media = self.remote.raw(job.query, "json", has_dataset)
                 return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            body, _media = self.remote.raw(job.query, "ntriples")
+            body, _media = self.remote.raw(job.query, "ntriples", has_dataset)
             return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         except (QueryError, OSError, SyntaxError, ValueError) as err:
             raise Refused(400, f"The query could not be answered: {str(err)[:600]}") from None

@@ -75,12 +75,20 @@ def release_command(ctx: click.Context, version: str) -> None:
     "--store",
     "store_url",
     required=True,
-    help="The remote store's Graph Store Protocol address, e.g. http://host:7878/store for Oxigraph's server.",
+    help="The remote store's Graph Store Protocol address, e.g. http://host:7878/store for Oxigraph's server or "
+    "http://host:8890/sparql-graph-crud for Virtuoso's.",
+)
+@click.option(
+    "--merged",
+    is_flag=True,
+    help="Also store the whole knowledge base as one graph, which --endpoint then reads: for stores whose default "
+    "graph is not the union of the knowledge base's graphs (Virtuoso, or a store shared with other data).",
 )
 @click.pass_context
-def publish_command(ctx: click.Context, store_url: str) -> None:
+def publish_command(ctx: click.Context, store_url: str, merged: bool) -> None:
     """Load the current build into a remote SPARQL store, one named graph at a time (Graph Store Protocol), so that
-    the analyses can run on it with --endpoint (its default graph must be the union of its graphs)."""
+    the analyses can run on it with --endpoint. The store's default graph must be the union of the knowledge base's
+    graphs, or publish with --merged."""
     from kb.store import QueryError
     from kb.store.remote import publish
 
@@ -90,7 +98,7 @@ def publish_command(ctx: click.Context, store_url: str) -> None:
         click.echo(f"error: no build at {home.dist}: run alignkb build first", err=True)
         sys.exit(1)
     try:
-        graphs = publish(str(dataset), store_url)
+        graphs = publish(str(dataset), store_url, merged=merged)
     except QueryError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)

@@ -36,7 +36,7 @@ class SetCoverage:
     """How much of a set the knowledge base records against how many members its source declares."""
 
     iri: str
-    framework: str | None
+    frameworks: frozenset[str]
     declared: int | None
     recorded: int
 
@@ -52,10 +52,11 @@ class SetCoverage:
 
 def set_coverage(ctx: RunContext) -> list[SetCoverage]:
     out = []
-    for iri, framework, declared, recorded in ctx.rows(
-        ("set", "framework", "declared", "recorded"), "fetch-set-coverage"
+    for iri, frameworks, declared, recorded in ctx.rows(
+        ("set", "frameworks", "declared", "recorded"), "fetch-set-coverage"
     ):
-        out.append(SetCoverage(iri or "", framework, int(declared) if declared else None, int(recorded or 0)))
+        within = frozenset((frameworks or "").split())
+        out.append(SetCoverage(iri or "", within, int(declared) if declared else None, int(recorded or 0)))
     return out
 
 
@@ -64,7 +65,7 @@ def _why_not_known(ctx: RunContext, frameworks: set[str], sets: list[SetCoverage
     all recorded in full (or none is recorded). None when the absence is a finding."""
     if not frameworks:
         return "not known: the outcome belongs to no framework with a recorded indicator set"
-    relevant = [c for c in sets if c.framework in frameworks and ctx.labels.types.get(c.iri, set()) & {IND_SET}]
+    relevant = [c for c in sets if c.frameworks & frameworks and ctx.labels.types.get(c.iri, set()) & {IND_SET}]
     if not relevant:
         names = ", ".join(sorted(ctx.label(f) for f in frameworks))
         return f"not known: no indicator set of {names} is recorded"
@@ -82,7 +83,7 @@ def gaps(ctx: RunContext) -> list[Row]:
     for outcome, framework, is_proposed in ctx.rows(("outcome", "framework", "proposed"), "fetch-outcome-frameworks"):
         if framework:
             frameworks[outcome or ""].add(framework)
-        if is_proposed == "true":
+        if is_proposed == "yes":
             proposed.add(outcome or "")
     coverage = set_coverage(ctx)
     applying = ctx.timeline.applying(ctx.as_at)
