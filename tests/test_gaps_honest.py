@@ -116,3 +116,32 @@ def test_every_set_declares_its_size_and_is_complete_or_known_to_be_partial(stor
             assert row["completeness"] == "partial", f"{name} is now complete: drop it from KNOWN_PARTIAL"
         else:
             assert row["recorded"] == row["declared"], (name, row["recorded"], row["declared"])
+
+
+def test_an_absence_resting_on_the_curators_mapping_of_indicators_is_not_known(store: OxigraphStore) -> None:
+    """The CYPF core wellbeing indicators are complete (21 of 21) but the source groups them by the My World
+    Triangle, not by wellbeing outcome: which outcome each measures is the curators' judgement. So that none is
+    linked to Responsible is not a finding; it is not known, and the answer says why."""
+    rows = run(store, "gaps", {"kind": "outcome-no-indicator"}, D).rows
+    responsible = next(r for r in rows if r["subject"].endswith("/shanarri-responsible"))
+    assert responsible["finding"] == "not known"
+    assert "curators' judgement" in responsible["missing"]
+    assert "CYPF core wellbeing indicators" in responsible["missing"]
+
+
+def test_a_group_only_a_duty_of_unknown_start_would_cover_is_not_known(store: OxigraphStore) -> None:
+    """The ADP strategy covers people using alcohol and drug services, but when the expectation was issued is not
+    recorded: whether anything covered them on a date is not known, not a gap."""
+    rows = run(store, "gaps", {"kind": "population-not-covered"}, D).rows
+    row = next(r for r in rows if r["subject"].endswith("/pop-people-using-alcohol-drug-services"))
+    assert row["finding"] == "not known"
+    assert "Alcohol and drug partnership strategy" in row["missing"] and "is not known" in row["missing"]
+
+
+def test_a_gap_about_plans_says_how_few_areas_have_their_plans_recorded(store: OxigraphStore) -> None:
+    rows = run(store, "gaps", {"kind": "population-not-covered"}, D).rows
+    gaps = [r for r in rows if r["finding"] == "gap"]
+    assert gaps
+    for row in gaps:
+        assert "no duty in scope requires a plan or report to cover it" in row["explanation"][-1]
+        assert "of 32 council areas" in row["explanation"][-1]

@@ -81,7 +81,7 @@ def test_remote_store_sends_the_predeclared_prefixes(monkeypatch: pytest.MonkeyP
         "application/sparql-results+json": b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}',
     }
 
-    def post(self: RemoteStore, query: str, accept: str) -> bytes:
+    def post(self: RemoteStore, query: str, accept: str, own_dataset: bool = False) -> bytes:
         sent.append((query, accept))
         return answers.get(accept, b"")
 
@@ -102,3 +102,21 @@ def test_remote_store_sends_the_predeclared_prefixes(monkeypatch: pytest.MonkeyP
     answers["application/sparql-results+json"] = b'{"head": {}, "boolean": true}'
     assert store.ask("ASK { ?x a ak:Requirement }") is True
     assert sent[-1][0] == header + "ASK { ?x a ak:Requirement }"
+
+
+def test_the_remote_store_reads_virtuosos_answers_in_their_standard_form() -> None:
+    """Virtuoso writes booleans as 1/0 and, in some configurations, answers ASK with a one-row table: the remote
+    store gives back what the embedded store would (tests/test_virtuoso.py runs the real thing)."""
+    import pyoxigraph as ox
+
+    from kb.store.remote import _boolean, _canonical
+
+    boolean = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+    assert _canonical(ox.Literal("1", datatype=boolean)) == ox.Literal("true", datatype=boolean)
+    assert _canonical(ox.Literal("0", datatype=boolean)) == ox.Literal("false", datatype=boolean)
+    assert _canonical(ox.Literal("1")) == ox.Literal("1")  # only booleans
+    row = b'{"__ASK_RETVAL": {"type": "typed-literal", "value": "1"}}'
+    table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [' + row + b"]}}"
+    assert _boolean(table) is True
+    assert _boolean(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}') is False
+    assert _boolean(b'{"head": {}, "boolean": false}') is False

@@ -72,7 +72,25 @@ def _why_not_known(ctx: RunContext, frameworks: set[str], sets: list[SetCoverage
     partial = [c for c in relevant if not c.complete]
     if partial:
         return "not known: " + "; ".join(c.words(ctx) for c in sorted(partial, key=lambda c: c.iri))
+    judged = []
+    for c in sorted(relevant, key=lambda c: c.iri):
+        linked, stated = measure_basis(ctx).get(c.iri, (0, 0))
+        if stated < linked:
+            judged.append(
+                f"{linked - stated} of the {linked} indicators in {ctx.label(c.iri)} are linked to outcomes only by "
+                "the curators' judgement, so a source may link one of them to this outcome"
+            )
+    if judged:
+        return "not known: " + "; ".join(judged)
     return None
+
+
+def measure_basis(ctx: RunContext) -> dict[str, tuple[int, int]]:
+    """Per indicator set: (members linked to an outcome, members with a link a source states)."""
+    return {
+        iri or "": (int(linked or 0), int(stated or 0))
+        for iri, linked, stated in ctx.rows(("set", "linked", "stated"), "fetch-set-measure-basis")
+    }
 
 
 @step("gaps")
@@ -87,6 +105,8 @@ def gaps(ctx: RunContext) -> list[Row]:
             proposed.add(outcome or "")
     coverage = set_coverage(ctx)
     applying = ctx.timeline.applying(ctx.as_at)
+    unknown = ctx.timeline.unknown(ctx.as_at)
+    maybe: dict[tuple[str, str], set[str]] = defaultdict(set)  # requirements that may cover it: not known if they apply
     facts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     preparers: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for kind_, subject_, by, by_kind, preparer in ctx.rows(("kind", "subject", "by", "byKind", "preparer")):
@@ -100,6 +120,8 @@ def gaps(ctx: RunContext) -> list[Row]:
         if by is None or by_kind is None:
             continue
         if by_kind == "requirement" and by not in applying:
+            if by in unknown:
+                maybe[key].add(by)
             continue
         facts[key][by_kind].add(by)
         if preparer is not None:
@@ -144,10 +166,19 @@ def gaps(ctx: RunContext) -> list[Row]:
                 if kind == "outcome-no-indicator"
                 else None
             )
+            if not why and maybe.get((kind, subject)):
+                reqs = sorted(ctx.name_of(r) for r in maybe[(kind, subject)])
+                they = "they" if len(reqs) > 1 else "it"
+                why = (
+                    f"not known: {'; '.join(reqs)} would cover it, but whether {they} applied on "
+                    f"{ctx.as_at.day} {ctx.as_at:%B %Y} is not known (no commencement or publication date is recorded)"
+                )
             if why:
                 expl.append(f"this absence may only reflect what is recorded ({why.removeprefix('not known: ')})")
                 out.append(_row(ctx, kind, subject, why, expl, finding="not known"))
             else:
+                if kind != "outcome-no-indicator":
+                    expl.append(_plans_caveat(ctx, "address" if kind == "outcome-not-addressed" else "cover"))
                 out.append(_row(ctx, kind, subject, missing, expl))
     if proposed and wanted in ("all", "outcome-no-indicator", "outcome-not-addressed"):
         ctx.notes.append(
@@ -158,6 +189,18 @@ def gaps(ctx: RunContext) -> list[Row]:
         key=lambda r: (list(RULES).index(r["kind"]), r["finding"] != "gap", r["subject_label"].lower(), r["subject"])
     )
     return out
+
+
+def _plans_caveat(ctx: RunContext, verb: str) -> str:
+    """What a finding about plans rests on: every duty in scope is recorded, local plans only for a few areas."""
+    rows = ctx.rows(("area", "councils"), "fetch-plan-areas")
+    areas = sorted({ctx.label(a) for a, _ in rows if a})
+    councils = next((int(c) for _, c in rows if c), 0)
+    where = f"{len(areas)} of {councils} council areas ({', '.join(areas)})" if areas else "no council area"
+    return (
+        f"the finding is that no duty in scope requires a plan or report to {verb} it; local plans are recorded "
+        f"for only {where}, so a local plan elsewhere may still {verb} it"
+    )
 
 
 def _row(ctx: RunContext, kind: str, subject: str, missing: str, explanation: list[str], finding: str = "gap") -> Row:
