@@ -80,10 +80,47 @@ def test_the_network_picture_draws_under_the_policy(page: Any, base_url: str, ar
     assert violations(page) == []
 
 
+def test_the_interactive_network_draws_the_same_groups_with_cytoscape_under_the_policy(
+    page: Any, base_url: str, artifacts: Path
+) -> None:
+    """cytoscape.js lays out the grouped, capped neighbourhood the server drew: one box per kind of link, its
+    members (and a "more" node where a group is capped), one edge per box; the button opens and closes it."""
+    path = "/id/req-childrens-services-plan/network"
+    data = page.request.get(base_url + path + ".json").json()
+    page.goto(base_url + path)
+    button = page.locator("#network-interactive-toggle")
+    assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
+    button.click()
+    holder = page.locator("#network-interactive")
+    page.wait_for_selector("#network-interactive[data-nodes]")
+    members = sum(len(g["members"]) + (1 if g["hidden"] else 0) for g in data["groups"])
+    assert holder.get_attribute("data-nodes") == str(1 + len(data["groups"]) + members)
+    assert holder.get_attribute("data-edges") == str(len(data["groups"]))
+    assert page.locator("#network-interactive canvas").count() > 0
+    box = holder.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 300
+    page.screenshot(path=str(artifacts / "network-interactive.png"), full_page=False)
+    button.click()
+    assert not holder.is_visible() and button.get_attribute("aria-expanded") == "false"
+    assert violations(page) == []
+
+
+def test_without_javascript_the_interactive_button_is_not_offered(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/id/req-childrens-services-plan/network")
+        assert not page.locator("#network-interactive-toggle").is_visible()
+        assert page.locator("#network-figure").is_visible()
+    finally:
+        context.close()
+
+
 PAGES = [
     "/", "/areas", "/areas/inverclyde", "/search?q=Inverclyde", "/id/inverclyde", "/types", "/sources", "/coverage",
     "/analyses", "/analyses/obligations?area=Inverclyde&service=health+visiting", "/pictures", "/pictures/alignment",
     "/pictures/burden", "/calendar?area=Inverclyde", "/ontology", "/about", "/no-such-page",
+    "/id/req-childrens-services-plan/network",
 ]  # fmt: skip
 
 
