@@ -10,7 +10,6 @@ for the area. The analyses run through :func:`kb.analyses.run`, so the page says
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -32,6 +31,7 @@ from kb.store.querydoc import query_text
 from .kbase import get_store, select
 from .negotiate import page
 from .terms import local_href
+from .words import in_words
 
 bp = Blueprint("areas", __name__)
 AK = PREFIXES["ak"]
@@ -252,14 +252,6 @@ def _calendar(result: AnalysisResult) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda x: (not x["known"], x["date"] or "9999", str(x["label"]).lower()))
 
 
-_NAMED = re.compile(r"\bkb:([A-Za-z0-9][\w.-]*[A-Za-z0-9])")
-
-
-def _in_words(ctx: RunContext, text: str) -> str:
-    """A curator's note as people read it: an entity it names by identifier ("see kb:conflict-…") named by label."""
-    return _NAMED.sub(lambda m: ctx.label(str(KB) + m.group(1)), text)
-
-
 def _plans(ctx: RunContext, area: str, when: date) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for r in select("area-plans", area=ox.NamedNode(area)).records():
@@ -275,8 +267,8 @@ def _plans(ctx: RunContext, area: str, when: date) -> list[dict[str, Any]]:
                 "realises": {},
                 "start": r["start"] or "",
                 "end": r["end"] or "",
-                "definition": _in_words(ctx, r["definition"] or ""),
-                "comment": _in_words(ctx, r["comment"] or ""),
+                "definition": in_words(r["definition"] or ""),
+                "comment": in_words(r["comment"] or ""),
             },
         )
         if r["preparer"]:

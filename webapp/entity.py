@@ -12,11 +12,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kb.model.namespace import GRAPH, PREFIXES
+from kb.model.namespace import EVIDENCE, GRAPH, PREFIXES
 
 from .kbase import select
 from .rdf import Triples
 from .terms import show
+from .words import in_words, locator_of, words_of
 
 AK = PREFIXES["ak"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -49,6 +50,10 @@ PROPERTY_WORDS = {
     SKOS + "definition": "definition",
     SKOS + "scopeNote": "note on scope",
     SKOS + "editorialNote": "curators' note",
+    SKOS + "historyNote": "history",
+    SKOS + "changeNote": "note on a change",
+    SKOS + "note": "note",
+    SKOS + "hiddenLabel": "also matched as",
     SKOS + "notation": "code",
     SKOS + "exactMatch": "is the same as",
     SKOS + "closeMatch": "is nearly the same as",
@@ -64,6 +69,16 @@ PROPERTY_WORDS = {
     PREFIXES["dcterms"] + "source": "source",
     PREFIXES["prov"] + "wasDerivedFrom": "derived from",
     PREFIXES["owl"] + "sameAs": "the same as",
+}
+# Notes curators write in words but may name things by identifier in (shown with those named in words).
+NOTES = {
+    PREFIXES["rdfs"] + "comment",
+    PREFIXES["skos"] + "definition",
+    PREFIXES["skos"] + "scopeNote",
+    PREFIXES["skos"] + "historyNote",
+    PREFIXES["skos"] + "editorialNote",
+    PREFIXES["skos"] + "changeNote",
+    PREFIXES["skos"] + "note",
 }
 HIDDEN = {SKOS + "hiddenLabel"}  # misspellings kept for matching names, never shown as names
 PLAIN_TYPES = {
@@ -131,9 +146,12 @@ def _group(rows: Iterable[dict[str, Any]], prop: str, value: str, value_label: s
         words = PROPERTY_WORDS.get(key) or _text(row.get(prop + "Label"))
         group = groups.setdefault(key, {"property": show(p, words).to_dict(), "values": {}})
         okey = str(o)
-        entry = group["values"].setdefault(
-            okey, {"value": _plain(show(o, _text(row.get(value_label))).to_dict()), "sources": []}
-        )
+        shown = _plain(show(o, _text(row.get(value_label))).to_dict())
+        if key in NOTES and shown.get("kind") == "literal":
+            words = in_words(str(shown["value"]), _text(row.get("g")))
+            if words != shown["value"]:
+                shown["words"] = words  # the note as people read it; "value" keeps the text as recorded
+        entry = group["values"].setdefault(okey, {"value": shown, "sources": []})
         source = _source(row)
         if source not in entry["sources"]:
             entry["sources"].append(source)
@@ -185,7 +203,7 @@ def describe(iri: str) -> dict[str, Any] | None:
         "area_page": f"/areas/{slug}" if any(t.get("value") == AK + "CouncilArea" for t in types) else None,
         "label": labels[0] if labels else show(node).label,
         "types": types,
-        "definition": definitions[0] if definitions else None,
+        "definition": in_words(definitions[0]) if definitions else None,
         "alt_labels": literals(SKOS + "altLabel"),
         "facts": facts,
         "outgoing": outgoing,
@@ -212,19 +230,32 @@ def describe_evidence(iri: str) -> dict[str, Any] | None:
             continue
         seen.add(key)
         triples.add(st["s"], st["p"], st["o"])
+        prop = _text(st["p"]) or ""
+        other = _text(st["o"]) or ""
+        place = locator_of(other) if isinstance(st["o"], ox.NamedNode) and other.startswith(EVIDENCE) else None
+        named = f"the record at \u201c{place}\u201d" if place else _text(st.get("oLabel"))
+        value = _plain(show(st["o"], named).to_dict())
+        if prop in NOTES and value.get("kind") == "literal":
+            words = in_words(str(value["value"]), iri)
+            if words != value["value"]:
+                value["words"] = words
         shown.append(
             {
                 "subject": show(st["s"], _text(st.get("sLabel"))).to_dict(),
-                "property": show(st["p"], _text(st.get("pLabel"))).to_dict(),
-                "value": show(st["o"], _text(st.get("oLabel"))).to_dict(),
+                "property": show(
+                    st["p"], PROPERTY_WORDS.get(prop) or _text(st.get("pLabel")) or words_of(prop)
+                ).to_dict(),
+                "value": value,
             }
         )
-    comment = _text(row.get("comment")) if row else None
+    recorded = _text(row.get("comment")) if row else None
+    comment = in_words(recorded, iri) if recorded else None
     return {
         "iri": iri,
         "label": f"Evidence: {provenance['locator'] or iri}",
         "provenance": provenance,
         "comment": comment,
+        "comment_as_recorded": recorded,
         "statements": shown,
         "_triples": triples,
     }
