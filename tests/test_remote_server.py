@@ -1,6 +1,7 @@
-"""The analyses on a real standalone SPARQL server (issue 19 item 6): Oxigraph's server from PyPI, loaded with the
-build through the Graph Store Protocol (`alignkb publish`), answers every analysis exactly as the embedded store
-does; started without a union default graph, it is refused at connect time with what to do."""
+"""The analyses on real SPARQL servers (issue 19 item 6): Oxigraph's server from PyPI, loaded with the build through
+the Graph Store Protocol (`alignkb publish`), and the project's own /sparql endpoint answer every analysis exactly as
+the embedded store does; a server without a union default graph is refused at connect time with what to do, and an
+answer cut by a row cap is an error, not a short answer. Virtuoso: tests/test_virtuoso.py."""
 
 from __future__ import annotations
 
@@ -69,6 +70,32 @@ def test_every_analysis_answers_the_same_on_oxigraphs_server(union_server: str, 
         here = run(kb_store, name, analysis.example, D).to_json()
         there = run(remote, name, analysis.example, D).to_json()
         assert there == here, name
+
+
+def test_every_analysis_answers_the_same_through_the_projects_own_endpoint(
+    built_home: Home, kb_store: OxigraphStore
+) -> None:
+    """`alignkb --endpoint URL` pointed at another alignkb's /sparql (a web tier in front of a query tier)."""
+    from tests.webapp_support import live_server, make_app
+
+    with live_server(make_app(built_home)) as base:
+        remote = RemoteStore(base + "/sparql")
+        for name, analysis in analyses().items():
+            if not analysis.example and any(not p.optional for p in analysis.params):
+                continue
+            here = run(kb_store, name, analysis.example, D).to_json()
+            assert run(remote, name, analysis.example, D).to_json() == here, name
+        assert remote.default_graph is None  # its default graph is the union: nothing to name
+
+
+def test_an_answer_cut_by_the_projects_own_row_cap_is_an_error(built_home: Home) -> None:
+    from tests.webapp_support import live_server, make_app
+
+    with live_server(make_app(built_home, SPARQL_ROW_CAP=50)) as base:
+        remote = RemoteStore(base + "/sparql")
+        with pytest.raises(QueryError) as cut:
+            remote.select("SELECT ?s WHERE { ?s a ?type }")
+        assert "cut an answer at 50 rows" in str(cut.value)
 
 
 def test_a_server_whose_default_graph_is_not_the_union_is_refused_with_what_to_do(

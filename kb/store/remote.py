@@ -87,13 +87,16 @@ class RemoteStore:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 cut = response.headers.get("X-SPARQL-MaxRows")
+                if response.headers.get("X-Alignkb-Truncated") == "true":  # alignkb's own endpoint
+                    cut = response.headers.get("X-Alignkb-Row-Cap") or "its row cap"
                 body: bytes = response.read()
         except urllib.error.HTTPError as err:
             raise QueryError(err.read().decode(errors="replace") or str(err)) from err
         if cut:
             raise QueryError(
                 f"the endpoint {self.endpoint} cut an answer at {cut} rows, so it would be incomplete: raise the "
-                "server's row limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+                "server's row limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini; "
+                "alignkb serve: SPARQL_ROW_CAP)"
             )
         return body
 
