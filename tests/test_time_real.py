@@ -154,3 +154,19 @@ def test_documents_appear_once_published_and_end_when_their_successor_takes_effe
 def test_nothing_applies_in_1990(store: OxigraphStore) -> None:
     rows = run(store, "obligations", {"area": "Inverclyde", "service": "children's social work"}, date(1990, 1, 1)).rows
     assert rows == []
+
+
+def test_a_partial_commencement_reads_with_only_or_for_once() -> None:
+    """Sources word purposes in several ways; the sentence gets "only" or "for" once, never "only only"."""
+    from datetime import date
+
+    from kb.analyses.timeline import Commencement
+
+    def limited(purpose: str) -> str:
+        return Commencement("c", "x", date(2018, 4, 1), None, None, None, purpose).limited()
+
+    assert limited("only so far as relating to s.4") == "only so far as relating to s.4"
+    assert limited("so far as relating to s.4") == "only so far as relating to s.4"
+    assert limited("for inserting s.3F") == "for inserting s.3F"
+    assert limited("ss.99-103 only (Part 18)") == "for ss.99-103 only (Part 18)"
+    assert limited("the provisions listed in the Schedule") == "only the provisions listed in the Schedule"

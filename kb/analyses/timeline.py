@@ -77,6 +77,15 @@ class Commencement:
     def full(self) -> bool:
         return not self.purpose
 
+    def limited(self) -> str:
+        """The purpose as the rest of "in force from <date> …" reads it: sources word it "only so far as …",
+        "for inserting …", "ss.99-103 only (…)" or "the provisions listed in …"; each gets "only" or "for" once."""
+        purpose = (self.purpose or "").strip()
+        lowered = purpose.lower()
+        if lowered.startswith(("only ", "for ", "so far as ", "in so far as ")):
+            return purpose if lowered.startswith(("only ", "for ")) else f"only {purpose}"
+        return f"for {purpose}" if " only" in f" {lowered}" else f"only {purpose}"
+
     def cite(self) -> str:
         """'SSI 2017/152 reg. 4', or what is known of it."""
         who = self.by_name or (compact(self.by) if self.by else "instrument not recorded")
@@ -147,7 +156,7 @@ class LegalState:
             return self.start_note
         started = [c for c in self.partial if c.on <= on]
         if started:
-            text = "; ".join(f"in force from {c.on} only {c.purpose} ({c.cite()})" for c in started)
+            text = "; ".join(f"in force from {c.on} {c.limited()} ({c.cite()})" for c in started)
             return text + (f"; wholly {self.start_note}" if self.start is not None else "")
         if self.parts_from is not None and self.parts_from <= on:
             return f"provisions within it in force from {self.parts_from}; {self.start_note}"

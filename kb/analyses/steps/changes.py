@@ -83,7 +83,7 @@ def changes(ctx: RunContext) -> list[Row]:
                     add(c.on, "came into force", kind, iri, f"in force from {c.on} ({c.cite()})")
                 else:
                     add(
-                        c.on, "came partly into force", kind, iri, f"in force from {c.on} only {c.purpose} ({c.cite()})"
+                        c.on, "came partly into force", kind, iri, f"in force from {c.on} {c.limited()} ({c.cite()})"
                     )
         if inside(state.end):
             add(state.end, "repealed", kind, iri, state.end_note)  # type: ignore[arg-type]
