@@ -81,7 +81,7 @@ def test_remote_store_sends_the_predeclared_prefixes(monkeypatch: pytest.MonkeyP
         "application/sparql-results+json": b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}',
     }
 
-    def post(self: RemoteStore, query: str, accept: str, own_dataset: bool = False) -> bytes:
+    def post(self: RemoteStore, query: str, accept: str, own_dataset: bool = False, whole: bool = True) -> bytes:
         sent.append((query, accept))
         return answers.get(accept, b"")
 

@@ -98,6 +98,19 @@ def test_an_answer_cut_by_the_projects_own_row_cap_is_an_error(built_home: Home)
         assert "cut an answer at 50 rows" in str(cut.value)
 
 
+def test_a_visitors_query_cut_by_the_store_behind_is_a_cut_answer_not_an_error(built_home: Home) -> None:
+    """A web tier whose queries go to another alignkb (--endpoint): the analyses need whole answers, but a visitor's
+    own query may be cut, as the local endpoint cuts them, so it is answered with the rows the store gave."""
+    from tests.webapp_support import live_server, make_app
+
+    with live_server(make_app(built_home, SPARQL_ROW_CAP=50)) as behind:
+        front = make_app(built_home, ALIGNKB_ENDPOINT=behind + "/sparql").test_client()
+        response = front.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a ?type }"},
+                             headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        assert len(response.get_json()["results"]["bindings"]) == 50
+
+
 def test_a_server_whose_default_graph_is_not_the_union_is_refused_with_what_to_do(
     tmp_path_factory: pytest.TempPathFactory, built_home: Home
 ) -> None:

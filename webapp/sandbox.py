@@ -703,8 +703,8 @@ class Engine:
             data = {"head": {"vars": names}, "results": {"bindings": bindings}}
             rows = len(bindings)
         if fmt == "json":
-            if cut:
-                data["truncated"] = True
+            if cut:  # first, so that streaming parsers (pyoxigraph's) read it before the bindings
+                data = {"truncated": True, **data}
             return json.dumps(data, ensure_ascii=False).encode(), ox.QueryResultsFormat.JSON.media_type, rows, cut
         target = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
         parsed = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)

@@ -13,7 +13,8 @@ strings, IRIs and comments — so most hostile inputs never cost a worker. Then 
 (:mod:`webapp.sandbox`), which refuses updates and ``SERVICE`` after parsing the query with rdflib, and which is
 killed at ``SPARQL_TIMEOUT`` seconds or when it needs more than ``SPARQL_MEMORY_MB``. Results are cut at
 ``SPARQL_ROW_CAP`` rows while they are produced; the cut is said in an ``X-Alignkb-Truncated: true`` header, a
-top-level ``"truncated"`` key in JSON and a sentence on the page.
+top-level ``"truncated"`` key in JSON (written first, so that strict streaming parsers accept it) and a sentence on
+the page.
 """
 
 from __future__ import annotations

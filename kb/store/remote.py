@@ -73,8 +73,9 @@ class RemoteStore:
             "alignkb then names in each query), or start Oxigraph with --union-default-graph"
         )
 
-    def _post(self, query: str, accept: str, own_dataset: bool = False) -> bytes:
-        """POST the query; the merged graph is named as the default graph unless the query names its own."""
+    def _post(self, query: str, accept: str, own_dataset: bool = False, whole: bool = True) -> bytes:
+        """POST the query; the merged graph is named as the default graph unless the query names its own. With
+        ``whole`` (the analyses' queries), an answer the server cut at its row limit is an error."""
         fields = [("query", query)]
         if self.default_graph and not own_dataset:
             fields.append(("default-graph-uri", self.default_graph))
@@ -92,7 +93,7 @@ class RemoteStore:
                 body: bytes = response.read()
         except urllib.error.HTTPError as err:
             raise QueryError(err.read().decode(errors="replace") or str(err)) from err
-        if cut:
+        if cut and whole:
             raise QueryError(
                 f"the endpoint {self.endpoint} cut an answer at {cut} rows, so it would be incomplete: raise the "
                 "server's row limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini; "
@@ -130,10 +131,11 @@ class RemoteStore:
         return _boolean(body)
 
     def raw(self, query: str, result_format: str, own_dataset: bool = False) -> tuple[bytes, str]:
-        """A user's query as the endpoint answers it; ``own_dataset`` when it has FROM or FROM NAMED."""
+        """A visitor's query as the endpoint answers it (``own_dataset`` when it has FROM or FROM NAMED); a
+        visitor's answer may be cut, as the local endpoint's own are, so a cut by the server is not an error."""
         self.ensure_dataset()
         accept = RESULT_MEDIA_TYPES.get(result_format, RESULT_MEDIA_TYPES["json"])
-        return self._post(prefix_header() + query, accept, own_dataset), accept
+        return self._post(prefix_header() + query, accept, own_dataset, whole=False), accept
 
     def __len__(self) -> int:
         table = self.select(
