@@ -82,9 +82,7 @@ def changes(ctx: RunContext) -> list[Row]:
                 if c.full:
                     add(c.on, "came into force", kind, iri, f"in force from {c.on} ({c.cite()})")
                 else:
-                    add(
-                        c.on, "came partly into force", kind, iri, f"in force from {c.on} {c.limited()} ({c.cite()})"
-                    )
+                    add(c.on, "came partly into force", kind, iri, f"in force from {c.on} {c.limited()} ({c.cite()})")
         if inside(state.end):
             add(state.end, "repealed", kind, iri, state.end_note)  # type: ignore[arg-type]
     for body, values in _body_dates(ctx).items():
