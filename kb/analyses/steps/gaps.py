@@ -169,8 +169,9 @@ def gaps(ctx: RunContext) -> list[Row]:
             if not why and maybe.get((kind, subject)):
                 reqs = sorted(ctx.name_of(r) for r in maybe[(kind, subject)])
                 they = "they" if len(reqs) > 1 else "it"
+                verb = "address" if kind == "outcome-not-addressed" else "cover"
                 why = (
-                    f"not known: {'; '.join(reqs)} would cover it, but whether {they} applied on "
+                    f"not known: {'; '.join(reqs)} would {verb} it, but whether {they} applied on "
                     f"{ctx.as_at.day} {ctx.as_at:%B %Y} is not known (no commencement or publication date is recorded)"
                 )
             if why:
