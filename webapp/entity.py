@@ -12,12 +12,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kb.analyses.labels import words_of
 from kb.model.namespace import EVIDENCE, GRAPH, PREFIXES
 
 from .kbase import select
 from .rdf import Triples
 from .terms import show
-from .words import in_words, locator_of, words_of
+from .words import in_words, locator_of
 
 AK = PREFIXES["ak"]
 RDF_TYPE = PREFIXES["rdf"] + "type"

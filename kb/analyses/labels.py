@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -21,6 +21,16 @@ import pyoxigraph as ox
 from kb.model.namespace import PREFIXES, compact, expand
 from kb.store import Store, term_text
 from kb.store.querydoc import query_text
+
+_MENTION = re.compile(r"\b(" + "|".join(PREFIXES) + r"):([A-Za-z][\w.-]*[A-Za-z0-9_])")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def words_of(name: str) -> str:
+    """A term with no label named by its local name in words: ``…#historyNote`` → "history note",
+    ``bt-health-board`` → "health board"."""
+    local = name.rsplit("#", 1)[-1].rsplit("/", 1)[-1].removeprefix("bt-")
+    return _CAMEL.sub(" ", local).replace("-", " ").replace("_", " ").lower()
 
 
 class ParameterError(ValueError):
@@ -116,6 +126,18 @@ class LabelIndex:
 
     def display(self, iri: str) -> str:
         return self.label.get(iri) or compact(iri)
+
+    def in_words(self, text: str, other: Callable[[str, str], str | None] | None = None) -> str:
+        """``text`` with every short IRI it mentions (``kb:…``, ``ak:partOf``, ``skos:scopeNote``) replaced by words:
+        the label when there is one, else the local name in words. ``other(prefix, local)`` may name a mention
+        first (the web pages name an evidence record by the place it cites)."""
+
+        def name(match: re.Match[str]) -> str:
+            prefix, local = match.group(1), match.group(2)
+            named = other(prefix, local) if other else None
+            return named or self.label.get(PREFIXES[prefix] + local) or words_of(local)
+
+        return _MENTION.sub(name, text) if ":" in text else text
 
 
 _INDEXES: weakref.WeakKeyDictionary[object, LabelIndex] = weakref.WeakKeyDictionary()

@@ -4,7 +4,6 @@ differs so that a simple merge is blocked. One row per finding."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import pyoxigraph as ox
 from kb.analyses.context import Row, RunContext, step
 from kb.analyses.landscape import Landscape, bodies_in, national_bodies, unnamed_preparer
 from kb.analyses.timeline import AK, RequirementState, Timeline
-from kb.model.namespace import PREFIXES, expand
+from kb.model.namespace import PREFIXES
 from kb.store.cache import shared
 
 SKOS = PREFIXES["skos"]
@@ -183,16 +182,6 @@ def _per_year(value: float) -> str:
 
 def _list(ctx: RunContext, iris: Iterable[str], empty: str = "none recorded") -> str:
     return ", ".join(ctx.labelled(iris)) or empty
-
-
-def _words(ctx: RunContext, text: str) -> str:
-    """A reason from the time rules with its short IRIs (kb:…, ak:…) replaced by the names people know."""
-
-    def name(m: re.Match[str]) -> str:
-        iri = expand(m.group(0))
-        return ctx.labels.label.get(iri or "", m.group(0))
-
-    return re.sub(r"\b[a-z]+:[A-Za-z0-9_\-]+", name, text)
 
 
 def _route_text(ctx: RunContext, side: Side, item: str, route: Route) -> tuple[str, list[Triple]]:
@@ -535,7 +524,9 @@ def _amending(ctx: RunContext, land: Landscape, a: Side, b: Side, tl: Timeline) 
         on_sides = provisions[p]
         ident = next((s.bases[p] for s in on_sides if s.bases[p]), "")
         state = tl.legal.get(p)
-        status = f"{state.status(on)} ({_words(ctx, state.note(on))})" if state else "not known (no dates recorded)"
+        status = (
+            f"{state.status(on)} ({ctx.labels.in_words(state.note(on))})" if state else "not known (no dates recorded)"
+        )
         expl = [f"{ctx.label(p)} is the legal basis of {s.name}" for s in on_sides]
         expl.append(f"legislation.gov.uk: {ident}" if ident else "No legislation.gov.uk identifier is recorded.")
         expl.append(f"On {on}: {status}.")
@@ -571,7 +562,7 @@ def _amending(ctx: RunContext, land: Landscape, a: Side, b: Side, tl: Timeline) 
             currency = {True: "current", False: "not current", None: "not known whether current"}[current]
             expl = [
                 f"{s.name} is not statutory: {ctx.label(d)} asks for it.",
-                f"On {on}: {currency} ({_words(ctx, note)}).",
+                f"On {on}: {currency} ({ctx.labels.in_words(note)}).",
                 f"It would need revising to ask for the combined {kind} instead; no legislation needs amending "
                 "for this one.",
             ]
@@ -735,7 +726,7 @@ def _differences(ctx: RunContext, land: Landscape, a: Side, b: Side) -> list[Row
 def _status_note(ctx: RunContext, side: Side, state: RequirementState) -> str | None:
     if state.applies:
         return None
-    why = "; ".join(_words(ctx, r) for r in state.reasons)
+    why = "; ".join(ctx.labels.in_words(r) for r in state.reasons)
     on = ctx.as_at.isoformat()
     if state.applies is False:
         head = f"{side.name} does not apply on {on}"
