@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from kb.analyses.labels import Match, index
+from kb.analyses.labels import Match, index, words_of
 from kb.analyses.labels import search as search_names
 from kb.model.namespace import KB, PREFIXES, compact
 
@@ -50,7 +50,7 @@ SERVICE_GROUP = "services"
 def _label(m: Match) -> str:
     """A result's name in words: an entity with no label is named by its identifier's last part, not by a CURIE."""
     if m.label == compact(m.iri) or m.label == m.iri:
-        return m.iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
+        return words_of(m.iri.rstrip("/"))
     return m.label
 
 
