@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from kb.cli import main
 from kb.model.paths import Home, find_home
+from tests.processes import free_port
 
 from .conftest import DATA, ROOT, MakeHome
 
@@ -46,12 +47,6 @@ def built(runner: CliRunner, make_home: MakeHome) -> Home:
 def no_java(monkeypatch: pytest.MonkeyPatch) -> None:
     real = __import__("shutil").which
     monkeypatch.setattr("shutil.which", lambda name, *a, **k: None if name == "java" else real(name, *a, **k))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -103,7 +98,7 @@ def test_quiet_hides_progress_and_verbose_shows_the_details_of_an_error(runner: 
     quiet = runner.invoke(main, args(home, "build", "--no-reason", "--quiet"))
     assert quiet.exit_code == 0 and "·" not in quiet.stderr and "built" in quiet.stdout
     assert "·" not in runner.invoke(main, ["-q", *args(home, "build", "--no-reason")]).stderr
-    endpoint = f"http://127.0.0.1:{_free_port()}/sparql"
+    endpoint = f"http://127.0.0.1:{free_port()}/sparql"
     verbose = runner.invoke(main, ["--endpoint", endpoint, "stats", "--verbose"])
     assert verbose.exit_code == 1 and "the failure in full" in verbose.stderr
 
@@ -152,7 +147,7 @@ def test_no_build_yet_says_to_run_build(
 
 @pytest.mark.parametrize("command", [["stats"], OBLIGATIONS, ["sparql", "ASK { ?s ?p ?o }"]])
 def test_an_unreachable_endpoint_names_it_and_the_option(runner: CliRunner, command: list[str]) -> None:
-    endpoint = f"http://127.0.0.1:{_free_port()}/sparql"
+    endpoint = f"http://127.0.0.1:{free_port()}/sparql"
     result = runner.invoke(main, ["--endpoint", endpoint, *command])
     assert result.exit_code == 1
     line = one_error(result)

@@ -16,10 +16,8 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ from packaging.requirements import Requirement
 
 from kb.build import build
 from kb.model.paths import Home
+from tests.processes import free_port, running
 
 pytestmark = pytest.mark.slow
 
@@ -146,38 +145,14 @@ def run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run([str(bin_dir / "alignkb"), *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(venv: Path, elsewhere: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIGNKB", "PYTHON", "VIRTUAL_ENV"))}
-    command = [str(venv / "alignkb"), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the installed alignkb serve did not start:\n{output}")
-            time.sleep(0.2)
+    command = [str(venv / "alignkb"), "serve", "--port", str(port)]
+    with running(command, base + "/health", cwd=elsewhere, env=env, timeout=60):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 def _get(url: str) -> tuple[int, str, bytes]:

@@ -6,9 +6,6 @@ answer cut by a row cap is an error, not a short answer. Virtuoso: tests/test_vi
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +16,7 @@ from kb.analyses import analyses, run
 from kb.model.paths import Home
 from kb.store import OxigraphStore, QueryError, RemoteStore
 from kb.store.remote import publish
+from tests.processes import free_port, running
 
 pytestmark = pytest.mark.slow
 D = date(2026, 5, 1)
@@ -31,28 +29,12 @@ def _oxigraph() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(tmp: Path, union: bool) -> Iterator[str]:
-    port = _free_port()
-    args = [_oxigraph(), "serve", "--location", str(tmp), "--bind", f"127.0.0.1:{port}"]
-    proc = subprocess.Popen(
-        [*args, *(["--union-default-graph"] if union else [])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [_oxigraph(), "serve", "--location", str(tmp), "--bind", f"127.0.0.1:{port}"]
+    with running([*command, *(["--union-default-graph"] if union else [])], base + "/query"):
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +106,7 @@ def test_a_server_whose_default_graph_is_not_the_union_is_refused_with_what_to_d
 
 def test_publishing_to_nothing_says_it_cannot_reach_the_store(built_home: Home) -> None:
     with pytest.raises(QueryError) as failed:
-        publish(str(built_home.dist / "kb.nq"), f"http://127.0.0.1:{_free_port()}/store", timeout=2)
+        publish(str(built_home.dist / "kb.nq"), f"http://127.0.0.1:{free_port()}/store", timeout=2)
     assert "cannot reach the store" in str(failed.value)
 
 

@@ -9,10 +9,7 @@ by `./setup.sh test` (Debian's virtuoso-opensource); where it is not installed t
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 from kb.analyses import analyses, run
 from kb.model.paths import Home
 from kb.store import OxigraphStore, QueryError, RemoteStore
+from tests.processes import free_port, running
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +39,6 @@ def _tool(name: str) -> str:
     if not found:
         pytest.skip(f"Virtuoso is not installed ({name}; Debian: apt-get install virtuoso-opensource)")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 INI = """[Database]
@@ -77,35 +69,17 @@ def _virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
     """Start Virtuoso in ``folder`` and yield its base URL; writes through the Graph Store Protocol are allowed for
     anonymous users, which is safe only because it listens on loopback and lives as long as the test."""
     server, isql = _tool("virtuoso-t"), _tool("isql-vt")
-    sql, http = _free_port(), _free_port()
+    sql, http = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(d=folder, sql=sql, http=http, max_rows=max_rows))
-    proc = subprocess.Popen(
-        [server, "+configfile", str(ini), "+foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     base = f"http://127.0.0.1:{http}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    log = (folder / "virtuoso.log").read_text(errors="replace")[-800:]
-                    pytest.fail(f"Virtuoso stopped while starting:\n{log}")
-                time.sleep(0.1)
+    with running([server, "+configfile", str(ini), "+foreground"], base + "/sparql?query=ASK%7B%7D",
+                 timeout=60, log=folder / "virtuoso.log"):  # fmt: skip
         grants = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
         subprocess.run(
             [isql, f"127.0.0.1:{sql}", "dba", "dba", f"exec={grants}"], check=True, capture_output=True, timeout=60
         )
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _publish(home: Home, base: str, *extra: str) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -18,15 +15,10 @@ from pathlib import Path
 import pytest
 
 from kb.model.paths import Home
+from tests.processes import free_port, running
 from tests.webapp_support import ROOT, web_home
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str, accept: str = "text/html") -> tuple[int, str, bytes]:
@@ -36,31 +28,10 @@ def _get(url: str, accept: str = "text/html") -> tuple[int, str, bytes]:
 
 
 @contextmanager
-def running(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def serving(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _get(base + "/health", "application/json")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server did not start: {' '.join(command)}\n{output}")
-            time.sleep(0.2)
+    with running(command, base + "/health", cwd=ROOT, env=env):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +46,9 @@ def _env(home: Home) -> dict[str, str]:
 
 
 def test_production_command_gunicorn_with_four_workers(home: Home) -> None:
-    port = _free_port()
+    port = free_port()
     command = [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "webapp:create_app()"]
-    with running(command, port, _env(home)) as base:
+    with serving(command, port, _env(home)) as base:
         status, media, body = _get(base + "/id/inverclyde")
         assert status == 200 and media == "text/html" and b"Inverclyde" in body
         query = urllib.parse.urlencode({"query": "ASK { kb:inverclyde a ak:CouncilArea }"})
@@ -88,9 +59,9 @@ def test_production_command_gunicorn_with_four_workers(home: Home) -> None:
 
 
 def test_alignkb_serve_starts_the_browser(home: Home) -> None:
-    port = _free_port()
+    port = free_port()
     command = [str(BIN / "alignkb"), "--home", str(home.root), "serve", "--port", str(port)]
-    with running(command, port, _env(home)) as base:
+    with serving(command, port, _env(home)) as base:
         status, media, body = _get(base + "/")
         assert status == 200 and b"What is in the knowledge base" in body
         status, media, _ = _get(base + "/vendor/sgds/css/design-system.min.css")
