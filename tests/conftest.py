@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +42,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="(re)write the expected files of the golden tests (tests/data/queries/*/expected.json); "
         "the tests that wrote one are reported as skipped. Also: ALIGNKB_UPDATE_GOLDEN=1.",
     )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_query_workers() -> Iterator[None]:
+    """The SPARQL worker processes a test module started (webapp/sandbox.py) stop with it."""
+    yield
+    from webapp import sandbox
+
+    sandbox.close_all()
 
 
 @pytest.fixture(scope="session")

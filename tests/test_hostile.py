@@ -25,17 +25,10 @@ from werkzeug.test import TestResponse
 from kb.analyses import analyses
 from kb.model.paths import Home
 from tests.webapp_support import make_app, web_home
-from webapp import SECURITY_HEADERS, sandbox
+from webapp import SECURITY_HEADERS
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 REPLAY = {"SPARQL_TIMEOUT": 2.0, "SPARQL_MEMORY_MB": 512}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_workers() -> Iterator[None]:
-    """The query workers this module started stop with it."""
-    yield
-    sandbox.close_all()
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,6 @@ from kb.build import build
 from kb.model.paths import Home
 from kb.store import prefix_header
 from tests.webapp_support import ROOT, live_server, make_app, web_home
-from webapp import sandbox
 from webapp.sparql import examples, measure
 from webapp.sparql import pool as sparql_pool
 
@@ -75,13 +74,6 @@ def listener() -> Iterator[tuple[int, list[object]]]:
         stop.set()
         thread.join(timeout=2)
         server.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_workers() -> Iterator[None]:
-    """The query workers this module started stop with it."""
-    yield
-    sandbox.close_all()
 
 
 @pytest.fixture(scope="module")
