@@ -290,3 +290,17 @@ def test_no_preparer_is_shown_as_a_type(store: OxigraphStore, area: str) -> None
         for row in run(store, "obligations", {"area": area, "service": service}, D).rows:
             assert row["preparers"], (area, service, row["requirement"])
             assert not any(p.startswith("(any") for p in row["preparers"]), (area, service, row)
+
+
+def test_a_category_feeds_the_duties_that_cover_a_service_in_it(store: OxigraphStore) -> None:
+    """Asked for children's social work, the answer includes the corporate parenting plan, which covers services of
+    that category (throughcare and aftercare, fostering and adoption, …), not the category by name: Orkney in June
+    2016 had no children's services plan yet (Part 3 from 1 April 2017) but had corporate parenting duties (Part 9
+    from 1 April 2015)."""
+    asked = {"area": "Orkney Islands", "service": "children's social work"}
+    result = run(store, "obligations", asked, date(2016, 6, 1))
+    by_label = {r["requirement_label"]: r for r in result.rows}
+    plan = by_label["Corporate parenting plan"]
+    assert plan["route"] == "covers a service in the category"
+    assert any("is in the category children's social work" in e for e in plan["explanation"])
+    assert "Children's services plan" not in by_label

@@ -98,7 +98,10 @@ def obligations(ctx: RunContext) -> list[Row]:
             for route, via in sorted(routes):  # the query's order is the store's; "covers the service" first
                 if route.startswith("integration"):
                     continue
-                if via != service:
+                if route == "covers a service in the category":
+                    expl.append(f"{ctx.name_of(via)} is in the category {svc}")
+                    triples.append((via, AK + "inCategory", service))
+                elif via != service:
                     expl.append(f"{svc} is in the category {ctx.name_of(via)}")
                     triples.append((service, AK + "inCategory", via))
                 expl.append(f"{ctx.name_of(req)} covers {ctx.name_of(via)}")
