@@ -318,3 +318,16 @@ def test_child_poverty_is_reported_in_the_childrens_services_line_and_the_nation
     assert any(line.startswith("Children's services plan") for line in row["lines"])
     assert any(line.startswith("Child poverty delivery plan") for line in row["lines"])
     assert {"Scottish Ministers", "Scottish Parliament"} <= set(row["recipients"])
+
+
+def test_reporting_events_a_year_are_not_known_where_no_duty_has_a_period(store: OxigraphStore) -> None:
+    """A corporate parent's plan is kept under review and its report has no fixed period: its yearly count is not
+    known, not 0; where some duties have no period, the reasons say the count leaves them out."""
+    rows = run(store, "burden", {"area": "Glasgow City"}, date(2020, 6, 1)).rows
+    by_name = {r["name"]: r for r in rows}
+    parent = by_name["corporate parent"]
+    assert parent["plans"] == 1 and parent["per_year"] is None
+    assert any("no period is recorded for Corporate parenting plan" in e for e in parent["explanation"])
+    council = by_name["Glasgow City Council"]
+    assert council["per_year"] > 0
+    assert any(e.startswith("reporting events a year count ") for e in council["explanation"])

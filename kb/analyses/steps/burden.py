@@ -81,16 +81,25 @@ def burden(ctx: RunContext) -> list[Row]:
         reps = sum(n for r, (_h, n) in load.items() if land.kind(r) == "report")
         inds = {i for r in load for i in idx.indicators.get(r, ())}
         per_year = 0.0
+        unrated = []  # duties with no recorded period: kept under review, or not known
         for r, (_how, n) in load.items():
             years = [float(y) for y in land.details.get(r, {}).get("periodYears", []) if y]
             if years and years[0] > 0:
                 per_year += n / years[0]
+            else:
+                unrated.append(r)
         expl = []
         for r in sorted(load, key=lambda r: (ctx.label(r).lower(), r)):
             how, n = load[r]
             times = f", {n} times (once for each council area)" if n > 1 else ""
             via = " through delegation: it holds functions the duty covers" if how == "through delegation" else ""
             expl.append(f"{ctx.label(r)} ({land.kind(r) or 'requirement'}{times}){via}")
+        if unrated:
+            names = "; ".join(sorted(ctx.label(r) for r in unrated))
+            expl.append(
+                f"reporting events a year count {len(load) - len(unrated)} of the {len(load)} duties: no period is "
+                f"recorded for {names} (kept under review, or not known)"
+            )
         return {
             "level": level,
             "name": ctx.label(entity),
@@ -98,7 +107,7 @@ def burden(ctx: RunContext) -> list[Row]:
             "plans": plans,
             "reports": reps,
             "indicators": len(inds),
-            "per_year": round(per_year, 2),
+            "per_year": round(per_year, 2) if len(unrated) < len(load) else None,  # None: not known
             "through_delegation": sum(1 for h, _n in load.values() if h == "through delegation"),
             "explanation": expl,
         }
